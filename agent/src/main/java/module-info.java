@@ -1,0 +1,7 @@
+/** kata-agent: runs inside the guest VM. */
+module dev.jkata.agent {
+    requires dev.jkata.proto;
+    requires dev.jkata.ttrpc;
+    requires dev.jkata.sys;
+    requires com.fasterxml.jackson.core;
+}

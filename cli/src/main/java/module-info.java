@@ -1,0 +1,4 @@
+/** kata-runtime command line. */
+module dev.jkata.cli {
+    requires dev.jkata.runtime;
+}

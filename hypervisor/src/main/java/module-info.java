@@ -1,0 +1,5 @@
+/** Hypervisor interface and drivers (QEMU). */
+module dev.jkata.hypervisor {
+    requires dev.jkata.sys;
+    requires com.fasterxml.jackson.databind;
+}

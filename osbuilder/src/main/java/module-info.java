@@ -1,0 +1,3 @@
+/** Guest kernel and initrd builder. */
+module dev.jkata.osbuilder {
+}

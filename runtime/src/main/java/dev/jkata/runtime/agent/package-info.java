@@ -1,0 +1,2 @@
+/** Runtime: agent. */
+package dev.jkata.runtime.agent;

@@ -1,0 +1,2 @@
+/** Runtime: annotations. */
+package dev.jkata.runtime.annotations;

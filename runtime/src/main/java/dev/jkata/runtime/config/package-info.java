@@ -1,0 +1,2 @@
+/** Runtime: config. */
+package dev.jkata.runtime.config;

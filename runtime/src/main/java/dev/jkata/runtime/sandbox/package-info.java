@@ -1,0 +1,2 @@
+/** Runtime: sandbox. */
+package dev.jkata.runtime.sandbox;

@@ -1,0 +1,2 @@
+/** Runtime: state. */
+package dev.jkata.runtime.state;

@@ -1,0 +1,3 @@
+/** Linux system calls through java.lang.foreign. */
+module dev.jkata.sys {
+}
