@@ -2,4 +2,7 @@
 module dev.jkata.hypervisor {
     requires dev.jkata.sys;
     requires com.fasterxml.jackson.databind;
+
+    exports dev.jkata.hypervisor;
+    exports dev.jkata.hypervisor.qemu;
 }

@@ -1,0 +1,66 @@
+package dev.jkata.hypervisor;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Everything needed to boot one VM.
+ *
+ * @param id VM name (the sandbox id); used for {@code -name}
+ * @param stateDir per-VM directory for sockets and logs (QMP, agent channel, console, virtiofsd)
+ * @param hypervisorPath the VMM binary
+ * @param kernel guest kernel (for QEMU microvm the uncompressed ELF)
+ * @param initrd guest initrd, or {@code null}
+ * @param image guest root disk image (virtio-blk), or {@code null}
+ * @param machineType machine type; {@code null} or blank = choose for the accelerator
+ * @param kernelParams extra kernel command line
+ * @param vcpus boot vCPUs
+ * @param maxVcpus maximum vCPUs (0 = same as {@code vcpus})
+ * @param memoryMiB guest memory in MiB
+ * @param sharedFs shared filesystem
+ * @param accelerator requested accelerator
+ * @param debug more verbose guest/VMM output
+ */
+public record VmConfig(
+        String id,
+        Path stateDir,
+        Path hypervisorPath,
+        Path kernel,
+        Path initrd,
+        Path image,
+        String machineType,
+        String kernelParams,
+        int vcpus,
+        int maxVcpus,
+        int memoryMiB,
+        SharedFs sharedFs,
+        AcceleratorChoice accelerator,
+        boolean debug) {
+
+    public VmConfig {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(hypervisorPath, "hypervisorPath");
+        Objects.requireNonNull(kernel, "kernel");
+        if (id.isBlank()) {
+            throw new IllegalArgumentException("VM id: expected a non-empty name");
+        }
+        if (vcpus < 1) {
+            throw new IllegalArgumentException("vcpus: expected at least 1, got " + vcpus);
+        }
+        if (maxVcpus == 0) {
+            maxVcpus = vcpus;
+        }
+        if (maxVcpus < vcpus) {
+            throw new IllegalArgumentException(
+                    "maxVcpus: expected at least vcpus (" + vcpus + "), got " + maxVcpus);
+        }
+        if (memoryMiB < 64) {
+            throw new IllegalArgumentException("memoryMiB: expected at least 64, got " + memoryMiB);
+        }
+        machineType = machineType == null ? "" : machineType.trim();
+        kernelParams = kernelParams == null ? "" : kernelParams.trim();
+        sharedFs = sharedFs == null ? new SharedFs.None() : sharedFs;
+        accelerator = accelerator == null ? AcceleratorChoice.AUTO : accelerator;
+    }
+}
