@@ -2,6 +2,8 @@
 module dev.jkata.proto {
     requires transitive com.google.protobuf;
 
+    exports dev.jkata.proto.agent;
     exports dev.jkata.proto.rpc;
     exports dev.jkata.proto.ttrpc;
+    exports dev.jkata.proto.types;
 }
