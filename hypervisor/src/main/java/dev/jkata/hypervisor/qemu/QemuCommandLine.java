@@ -1,0 +1,130 @@
+package dev.jkata.hypervisor.qemu;
+
+import dev.jkata.hypervisor.Accelerator;
+import dev.jkata.hypervisor.SharedFs;
+import dev.jkata.hypervisor.VmConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds QEMU's argument list from a {@link LaunchPlan}. Pure: reads nothing from the host. */
+final class QemuCommandLine {
+
+    /** Name of the virtio-serial port the guest agent looks for. */
+    static final String AGENT_PORT_NAME = "agent.channel.0";
+
+    /**
+     * Kernel parameters every guest gets (before the configured ones, which can override them): skip
+     * slow probes (i8042, crypto self tests, timer checks) and power off on panic instead of hanging.
+     */
+    static final List<String> BASE_KERNEL_PARAMS = List.of(
+            "tsc=reliable", "no_timer_check", "rcupdate.rcu_expedited=1",
+            "i8042.direct=1", "i8042.dumbkbd=1", "i8042.nopnp=1", "i8042.noaux=1",
+            "noreplace-smp", "reboot=k", "cryptomgr.notests", "net.ifnames=0", "panic=1");
+
+    private QemuCommandLine() {
+    }
+
+    static List<String> build(LaunchPlan plan) {
+        VmConfig c = plan.config();
+        boolean microvm = plan.family() == LaunchPlan.MachineFamily.MICROVM;
+        boolean virtioFs = c.sharedFs() instanceof SharedFs.VirtioFs;
+        List<String> a = new ArrayList<>();
+        a.add(c.hypervisorPath().toString());
+        a.addAll(List.of("-name", escape(c.id())));
+        a.addAll(List.of("-nodefaults", "-nographic", "-no-reboot", "-no-user-config"));
+
+        String machine = plan.machineType() + (virtioFs && microvm ? ",memory-backend=mem" : "");
+        a.addAll(List.of("-machine", machine));
+        a.addAll(List.of("-accel", plan.accelerator() == Accelerator.KVM ? "kvm" : "tcg,thread=multi"));
+        a.addAll(List.of("-cpu", plan.accelerator() == Accelerator.KVM ? "host" : "max"));
+        a.addAll(List.of("-smp", c.vcpus() + ",maxcpus=" + c.maxVcpus()));
+        a.addAll(List.of("-m", c.memoryMiB() + "M"));
+        if (virtioFs) {
+            a.addAll(List.of("-object", "memory-backend-memfd,id=mem,size=" + c.memoryMiB() + "M,share=on"));
+            if (!microvm) {
+                a.addAll(List.of("-numa", "node,memdev=mem"));
+            }
+        }
+        if (microvm) {
+            // modern virtio-mmio: vhost-user devices (virtiofsd) refuse legacy ones
+            a.addAll(List.of("-global", "virtio-mmio.force-legacy=false"));
+        }
+
+        a.addAll(List.of("-kernel", c.kernel().toString()));
+        if (c.initrd() != null) {
+            a.addAll(List.of("-initrd", c.initrd().toString()));
+        }
+        a.addAll(List.of("-append", kernelCommandLine(plan)));
+
+        a.addAll(List.of("-chardev", "file,id=console0,path=" + escape(plan.consoleLog())));
+        a.addAll(List.of("-serial", "chardev:console0"));
+        a.addAll(List.of("-chardev", "socket,id=qmp0,path=" + escape(plan.qmpSocket()) + ",server=on,wait=off"));
+        a.addAll(List.of("-mon", "chardev=qmp0,mode=control"));
+
+        switch (plan.agentChannel()) {
+            case LaunchPlan.AgentChannel.Serial s -> {
+                a.addAll(List.of("-device", (microvm ? "virtio-serial-device" : "virtio-serial-pci") + ",id=serial0"));
+                a.addAll(List.of("-chardev",
+                        "socket,id=agent0,path=" + escape(plan.agentSocket()) + ",server=on,wait=off"));
+                a.addAll(List.of("-device", "virtserialport,bus=serial0.0,chardev=agent0,name=" + AGENT_PORT_NAME));
+            }
+            case LaunchPlan.AgentChannel.Vsock v -> a.addAll(List.of("-device",
+                    (microvm ? "vhost-vsock-device" : "vhost-vsock-pci") + ",id=vsock0,guest-cid=" + v.guestCid()));
+        }
+
+        if (c.image() != null) {
+            a.addAll(List.of("-drive",
+                    "file=" + escape(c.image()) + ",if=none,id=image0,format=raw,readonly=on,cache=none,aio=threads"));
+            a.addAll(List.of("-device", (microvm ? "virtio-blk-device" : "virtio-blk-pci") + ",drive=image0"));
+        }
+
+        switch (c.sharedFs()) {
+            case SharedFs.None n -> {
+            }
+            case SharedFs.VirtioFs fs -> {
+                a.addAll(List.of("-chardev", "socket,id=vfs0,path=" + escape(plan.virtiofsdSocket())));
+                a.addAll(List.of("-device", (microvm ? "vhost-user-fs-device" : "vhost-user-fs-pci")
+                        + ",chardev=vfs0,tag=" + escape(fs.tag())));
+            }
+            case SharedFs.Virtio9p fs -> {
+                a.addAll(List.of("-fsdev",
+                        "local,id=fs0,path=" + escape(fs.sharedDir()) + ",security_model=none"));
+                a.addAll(List.of("-device", (microvm ? "virtio-9p-device" : "virtio-9p-pci")
+                        + ",fsdev=fs0,mount_tag=" + escape(fs.tag())));
+            }
+        }
+        a.addAll(List.of("-device", (microvm ? "virtio-rng-device" : "virtio-rng-pci")));
+        return List.copyOf(a);
+    }
+
+    /** Our base parameters, console, TSC hint and root device, then the configured parameters. */
+    static String kernelCommandLine(LaunchPlan plan) {
+        VmConfig c = plan.config();
+        List<String> p = new ArrayList<>(BASE_KERNEL_PARAMS);
+        if (plan.family() == LaunchPlan.MachineFamily.PCI) {
+            p.add("pci=lastbus=0");
+        }
+        p.add("console=ttyS0");
+        p.add(c.debug() ? "debug" : "quiet");
+        if (plan.accelerator() == Accelerator.TCG && plan.tscKhz().isPresent()) {
+            p.add("tsc_early_khz=" + plan.tscKhz().getAsLong());
+        }
+        if (c.image() != null && c.initrd() == null && !c.kernelParams().contains("root=")) {
+            p.addAll(List.of("root=/dev/vda1", "rootflags=data=ordered,errors=remount-ro", "ro", "rootfstype=ext4"));
+        }
+        if (!c.kernelParams().isBlank()) {
+            p.add(c.kernelParams());
+        }
+        return String.join(" ", p);
+    }
+
+    /** QEMU option values use ',' as separator; a literal comma is written twice. */
+    static String escape(String value) {
+        return value.replace(",", ",,");
+    }
+
+    static String escape(Path value) {
+        return escape(value.toString());
+    }
+}
