@@ -4,4 +4,7 @@ module dev.jkata.agent {
     requires dev.jkata.ttrpc;
     requires dev.jkata.sys;
     requires com.fasterxml.jackson.core;
+    requires java.logging;
+
+    exports dev.jkata.agent;
 }

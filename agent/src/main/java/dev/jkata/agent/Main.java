@@ -1,0 +1,108 @@
+package dev.jkata.agent;
+
+import dev.jkata.agent.rpc.AgentEnv;
+import dev.jkata.agent.rpc.AgentService;
+import dev.jkata.sys.FdServerSocket;
+import dev.jkata.sys.FdSocket;
+import dev.jkata.sys.Vsock;
+import dev.jkata.ttrpc.Connection;
+import dev.jkata.ttrpc.TtrpcServer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+
+/**
+ * kata-agent: serves grpc.AgentService and grpc.Health to the host over vsock port 1024 or
+ * the virtio-serial port agent.channel.0. {@code --self-test} exercises the main paths on a
+ * temporary unix socket and exits (used to train the AOT cache).
+ */
+public final class Main {
+
+    private static final System.Logger LOG = System.getLogger(Main.class.getName());
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--self-test")) {
+            setupLogging(System.Logger.Level.WARNING);
+            System.exit(SelfTest.run());
+            return;
+        }
+        if (args.length > 0 && (args[0].equals("--version") || args[0].equals("-v"))) {
+            System.out.println("kata-agent version " + AgentEnv.VERSION);
+            return;
+        }
+        AgentOptions options;
+        try {
+            options = AgentOptions.parse(Files.readString(Path.of("/proc/cmdline")));
+        } catch (AgentException | IOException e) {
+            setupLogging(System.Logger.Level.INFO);
+            LOG.log(System.Logger.Level.WARNING, "kernel command line: " + e.getMessage() + "; using defaults");
+            options = AgentOptions.defaults();
+        }
+        setupLogging(options.logLevel());
+        for (String u : options.unknown()) {
+            LOG.log(System.Logger.Level.WARNING, "unknown kernel parameter " + u + " ignored");
+        }
+        if (options.logVport() != 0) {
+            LOG.log(System.Logger.Level.INFO, "agent.log_vport=" + options.logVport()
+                    + " not supported yet: logging to the console");
+        }
+        if (options.debugConsole()) {
+            DebugConsole.start();
+        }
+        AgentChannel channel = AgentChannel.select(Path.of("/sys"), Path.of("/dev"), Duration.ofSeconds(10));
+        TtrpcServer server = new TtrpcServer(Thread.ofPlatform().daemon().name("rpc-", 0).factory());
+        new AgentService(AgentEnv.guest()).register(server);
+        switch (channel) {
+            case AgentChannel.Serial s -> server.serveSerial(s.device());
+            case AgentChannel.Vsock v -> listenVsock(server, v.port());
+        }
+        System.err.println("agent ready on " + channel);
+        server.awaitClosed();
+    }
+
+    static void listenVsock(TtrpcServer server, int port) {
+        FdServerSocket listener = Vsock.listen(port);
+        Thread.ofPlatform().name("vsock-accept").start(() -> {
+            while (!server.isClosed()) {
+                try {
+                    FdSocket s = listener.accept();
+                    server.serve(Connection.of("vsock:" + port, s.input(), s.output(), s));
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "vsock accept on port " + port + ": " + e.getMessage());
+                    return;
+                }
+            }
+        });
+    }
+
+    /** java.util.logging to stderr (the guest console), one line a record. */
+    static void setupLogging(System.Logger.Level level) {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "kata-agent %4$s %3$s: %5$s%6$s%n");
+        Logger root = Logger.getLogger("");
+        for (Handler h : root.getHandlers()) {
+            root.removeHandler(h);
+        }
+        Level jul = switch (level) {
+            case ALL, TRACE -> Level.FINEST;
+            case DEBUG -> Level.FINE;
+            case INFO -> Level.INFO;
+            case WARNING -> Level.WARNING;
+            case ERROR, OFF -> Level.SEVERE;
+        };
+        ConsoleHandler h = new ConsoleHandler();
+        h.setFormatter(new SimpleFormatter());
+        h.setLevel(jul);
+        root.addHandler(h);
+        root.setLevel(jul);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.jkata.agent.rpc;
+
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
+import dev.jkata.agent.AgentException;
+import dev.jkata.ttrpc.Handler;
+import dev.jkata.ttrpc.TtrpcException;
+import dev.jkata.ttrpc.TtrpcServer;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Registers handlers on a server, maps agent errors to ttrpc statuses and counts calls. */
+final class Calls {
+
+    private static final System.Logger LOG = System.getLogger(Calls.class.getName());
+
+    private final TtrpcServer server;
+    private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+
+    Calls(TtrpcServer server) {
+        this.server = server;
+    }
+
+    <Q extends Message, R extends Message> void add(String service, String method, Parser<Q> parser,
+            Handler<Q, R> handler) {
+        LongAdder count = counts.computeIfAbsent(method, k -> new LongAdder());
+        server.register(service, method, parser, (Q req) -> {
+            count.increment();
+            try {
+                return handler.handle(req);
+            } catch (AgentException e) {
+                LOG.log(System.Logger.Level.INFO, method + ": " + e.code() + ": " + e.getMessage());
+                throw new TtrpcException(e.code(), e.getMessage(), e);
+            } catch (TtrpcException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, method + " failed", e);
+                throw new TtrpcException(dev.jkata.ttrpc.Code.INTERNAL, method + ": " + e, e);
+            }
+        });
+    }
+
+    /** Calls served so far, by method name. */
+    Map<String, Long> counts() {
+        Map<String, Long> m = new TreeMap<>();
+        counts.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
+    }
+}
