@@ -73,6 +73,9 @@ public final class LogFifoHandler extends Handler {
     }
 
     static String quote(String s) {
+        if (s == null) {
+            return "\"\"";
+        }
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
     }
 

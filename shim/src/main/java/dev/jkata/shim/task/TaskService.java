@@ -131,7 +131,7 @@ public final class TaskService {
         try {
             exit = sb.waitProcess(p.containerId, p.execId);
         } catch (RuntimeException e) {
-            if (!vmDead) {
+            if (!vmDead && !sb.vmExited().toCompletableFuture().isDone()) {
                 LOG.log(System.Logger.Level.WARNING, "waiting for " + p.name() + " failed", e);
             }
             exit = new ExitStatus(ExitStatus.VM_DIED, clock.instant());
