@@ -1,0 +1,76 @@
+package dev.jkata.osbuilder;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * The guest's Java runtime: {@code jlink} of the JDK modules the agent jars need (as {@code jdeps}
+ * reports them), cached in the build directory under a key made of the JDK release, the module list
+ * and the jlink options, so it is made once.
+ */
+final class JavaRuntime {
+    /** Modules added whatever jdeps says: the agent loads these by name or through services. */
+    private static final List<String> ALWAYS = List.of("java.base", "jdk.unsupported");
+
+    private JavaRuntime() {}
+
+    /** The JDK modules the agent's module path (a directory of jars) needs. */
+    static TreeSet<String> modulesFor(Path jdk, Path modulePath) {
+        TreeSet<String> mods = new TreeSet<>(ALWAYS);
+        if (AgentJars.jarsIn(modulePath).isEmpty()) {
+            return mods;
+        }
+        List<String> cmd = new ArrayList<>(List.of(jdk.resolve("bin/jdeps").toString(), "--ignore-missing-deps",
+                "--print-module-deps", "--multi-release", "25", "-q", "--module-path", modulePath.toString(),
+                "--add-modules", "ALL-MODULE-PATH"));
+        String out = Exec.run(null, cmd).strip();
+        for (String m : out.split(",")) {
+            if (!m.isBlank()) {
+                mods.add(m.strip());
+            }
+        }
+        return mods;
+    }
+
+    /** Returns a cached jlinked runtime for {@code modules}, making it if needed. */
+    static Path jlink(Path jdk, TreeSet<String> modules, List<String> options, Path cache, Progress progress) {
+        try {
+            String release = Files.readString(jdk.resolve("release"), StandardCharsets.UTF_8);
+            String key = sha256(release + "|" + String.join(",", modules) + "|" + String.join(" ", options)).substring(0, 16);
+            Path out = cache.resolve("jvm-" + key);
+            if (Files.exists(out.resolve(".complete"))) {
+                progress.detail("cached runtime " + out.getFileName() + " (" + String.join(",", modules) + ")");
+                return out;
+            }
+            if (Files.exists(out)) {
+                Tree.delete(out);
+            }
+            Files.createDirectories(cache);
+            progress.detail("jlink " + String.join(",", modules) + " " + String.join(" ", options));
+            List<String> cmd = new ArrayList<>(List.of(jdk.resolve("bin/jlink").toString(),
+                    "--add-modules", String.join(",", modules), "--output", out.toString()));
+            cmd.addAll(options);
+            Exec.run(null, cmd);
+            Files.writeString(out.resolve(".complete"), key + "\n");
+            return out;
+        } catch (IOException e) {
+            throw new OsBuilderException("cannot make the guest Java runtime in " + cache, e);
+        }
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
