@@ -10,6 +10,8 @@ module dev.jkata.runtime {
     exports dev.jkata.runtime.config;
     exports dev.jkata.runtime.annotations;
     exports dev.jkata.runtime.agent;
+    exports dev.jkata.runtime.oci;
     exports dev.jkata.runtime.sandbox;
     exports dev.jkata.runtime.state;
+    exports dev.jkata.runtime.storage;
 }
