@@ -20,10 +20,27 @@ public final class FdServerSocket implements AutoCloseable {
         this.unixPath = unixPath;
     }
 
-    /** Waits for the next connection. */
+    /** How often a blocked {@link #accept()} checks whether the socket was closed. */
+    private static final int POLL_MILLIS = 200;
+    private static final int POLLIN = 1;
+
+    /**
+     * Waits for the next connection. Waits in poll(2) slices so that {@link #close()} ends the
+     * wait even where shutdown(2) does not wake accept (AF_VSOCK listeners).
+     *
+     * @throws SysException when accept fails or the socket is closed (EBADF)
+     */
     public FdSocket accept() {
-        int c = Calls.accept(fd.value(), name);
-        return new FdSocket(c, name);
+        while (true) {
+            int listener = fd.value();
+            if (Calls.poll(listener, POLLIN, POLL_MILLIS) != 0) {
+                if (fd.isClosed()) {
+                    throw new SysException("accept(" + name + "): socket closed", Errno.EBADF);
+                }
+                int c = Calls.accept(listener, name);
+                return new FdSocket(c, name);
+            }
+        }
     }
 
     public String name() {

@@ -154,9 +154,10 @@ public sealed interface Frame permits Frame.Request, Frame.Response, Frame.Data 
             throw new EOFException("stream ended inside a ttrpc frame header (" + n + " of 10 bytes)");
         }
         FrameHeader header = FrameHeader.decode(head);
-        byte[] data = in.readNBytes(header.length());
-        if (data.length < header.length()) {
-            throw new EOFException("stream ended inside a ttrpc frame (" + data.length + " of "
+        byte[] data = new byte[header.length()];
+        int got = in.readNBytes(data, 0, data.length);
+        if (got < data.length) {
+            throw new EOFException("stream ended inside a ttrpc frame (" + got + " of "
                     + header.length() + " data bytes)");
         }
         return decode(header, data);

@@ -64,6 +64,7 @@ public final class Transports {
      * (a virtio port refuses a second open).
      */
     public static Connection serial(Path device) throws IOException {
+        requireExisting(device);
         RandomAccessFile file;
         try {
             file = new RandomAccessFile(device.toFile(), "rw");
@@ -71,6 +72,17 @@ public final class Transports {
             throw new IOException("cannot open serial device " + device + ": " + e.getMessage(), e);
         }
         return Connection.of("serial:" + device, new FileInputStream(file.getFD()), new FileOutputStream(file.getFD()), file);
+    }
+
+    /** A device path must exist: opening it read-write must never create a file. */
+    static void requireExisting(Path device) throws IOException {
+        if (!java.nio.file.Files.exists(device)) {
+            throw new java.nio.file.NoSuchFileException(device.toString(), null,
+                    "cannot open serial device " + device + ": no such device");
+        }
+        if (java.nio.file.Files.isDirectory(device)) {
+            throw new IOException("cannot open serial device " + device + ": it is a directory");
+        }
     }
 
     /** Reads one line byte by byte (so nothing after it is consumed); null at end of stream. */

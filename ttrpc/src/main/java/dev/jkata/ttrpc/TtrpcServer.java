@@ -2,6 +2,8 @@ package dev.jkata.ttrpc;
 
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
+import dev.jkata.sys.FdServerSocket;
+import dev.jkata.sys.SysException;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -72,6 +74,11 @@ public final class TtrpcServer implements AutoCloseable {
     public void serve(Connection connection) {
         ensureOpen();
         open.add(connection);
+        if (closed) {
+            open.remove(connection);
+            connection.close();
+            throw new IllegalStateException("ttrpc server is closed");
+        }
         Thread.ofPlatform().name("ttrpc-conn " + connection.name()).daemon(true).start(() -> {
             try {
                 new ServerSession(connection.name(), connection.input(), new FrameWriter(connection.output()),
@@ -110,13 +117,37 @@ public final class TtrpcServer implements AutoCloseable {
                     SocketChannel ch = server.accept();
                     serve(ChannelStreams.connection("unix:" + path, ch));
                 }
-            } catch (IOException | TtrpcException e) {
+            } catch (IOException | RuntimeException e) {
                 if (!closed) {
                     LOG.log(Level.ERROR, "ttrpc: stopped accepting on unix:" + path + ": " + e);
                 }
             } finally {
                 open.remove(stop);
                 closeQuietly(stop);
+            }
+        });
+    }
+
+    /**
+     * Listens on AF_VSOCK {@code port} for any context id (the guest agent's side, port 1024) and
+     * serves every connection; returns once listening. Stops on {@link #close()}.
+     */
+    public void listenVsock(int port) throws IOException {
+        ensureOpen();
+        FdServerSocket server = VsockTransport.listen(port);
+        open.add(server);
+        Thread.ofPlatform().name("ttrpc-listen " + server.name()).start(() -> {
+            try {
+                while (!closed) {
+                    serve(VsockTransport.wrap(server.accept()));
+                }
+            } catch (SysException | IllegalStateException e) {
+                if (!closed) {
+                    LOG.log(Level.ERROR, "ttrpc: stopped accepting on " + server.name() + ": " + e.getMessage());
+                }
+            } finally {
+                open.remove(server);
+                server.close();
             }
         });
     }
@@ -129,6 +160,7 @@ public final class TtrpcServer implements AutoCloseable {
      */
     public void serveSerial(Path device) throws IOException {
         ensureOpen();
+        Transports.requireExisting(device);
         RandomAccessFile file;
         try {
             file = new RandomAccessFile(device.toFile(), "rw");

@@ -1,5 +1,9 @@
 package dev.jkata.ttrpc;
 
+import dev.jkata.sys.FdServerSocket;
+import dev.jkata.sys.FdSocket;
+import dev.jkata.sys.SysException;
+import dev.jkata.sys.Vsock;
 import java.io.IOException;
 
 /** AF_VSOCK connections through the sys module. */
@@ -9,6 +13,23 @@ final class VsockTransport {
     }
 
     static Connection connect(int cid, int port) throws IOException {
-        throw new IOException("vsock " + cid + ":" + port + ": not available yet");
+        try {
+            return wrap(Vsock.connect(cid, port));
+        } catch (SysException e) {
+            throw new IOException("cannot connect to vsock cid " + Integer.toUnsignedString(cid) + " port "
+                    + Integer.toUnsignedString(port) + ": " + e.getMessage(), e);
+        }
+    }
+
+    static FdServerSocket listen(int port) throws IOException {
+        try {
+            return Vsock.listen(port);
+        } catch (SysException e) {
+            throw new IOException("cannot listen on vsock port " + Integer.toUnsignedString(port) + ": " + e.getMessage(), e);
+        }
+    }
+
+    static Connection wrap(FdSocket s) {
+        return Connection.of(s.name(), s.input(), s.output(), s);
     }
 }

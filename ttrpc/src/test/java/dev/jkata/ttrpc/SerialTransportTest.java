@@ -1,0 +1,52 @@
+package dev.jkata.ttrpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jkata.proto.ttrpc.KeyValue;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class SerialTransportTest {
+
+    private static KeyValue kv(String v) {
+        return KeyValue.newBuilder().setValue(v).build();
+    }
+
+    @Test
+    void serverKeepsServingTheSameDeviceAcrossHostReconnects() throws Exception {
+        FakeSerialPort port = new FakeSerialPort();
+        try (TtrpcServer server = new TtrpcServer()) {
+            server.register("test.Echo", "Echo", KeyValue.parser(), (KeyValue r) -> kv(r.getValue() + "!"));
+            server.serveDevice(port.guest());
+
+            // no host yet: the server sees end of stream and must pause between reads, not spin
+            Thread.sleep(300);
+            int idleReads = port.eofReads();
+            assertTrue(idleReads >= 2 && idleReads <= 30, "reads while no host is connected: " + idleReads);
+
+            for (int session = 1; session <= 3; session++) {
+                TtrpcClient c = new TtrpcClient(port.connectHost());
+                for (int i = 0; i < 5; i++) {
+                    assertEquals(kv("s" + session + "c" + i + "!"),
+                            c.call("test.Echo", "Echo", kv("s" + session + "c" + i), KeyValue.parser(), Duration.ofSeconds(5)));
+                }
+                c.close(); // the host goes away; the next session uses the same guest device
+            }
+        }
+    }
+
+    @Test
+    void openingAMissingDeviceNamesIt() {
+        Path missing = Path.of("/dev/does-not-exist-vport9p9");
+        IOException e = assertThrows(IOException.class, () -> Transports.serial(missing));
+        assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+        try (TtrpcServer server = new TtrpcServer()) {
+            IOException s = assertThrows(IOException.class, () -> server.serveSerial(missing));
+            assertTrue(s.getMessage().contains("cannot open serial device " + missing), s.getMessage());
+        }
+    }
+}
