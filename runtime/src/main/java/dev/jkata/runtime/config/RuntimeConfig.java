@@ -1,0 +1,31 @@
+package dev.jkata.runtime.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@code [runtime]}.
+ *
+ * @param enableDebug debug-level runtime/shim logs ({@code enable_debug})
+ * @param internetworkingModel {@code tcfilter}, {@code macvtap} or {@code none} ({@code internetworking_model})
+ * @param disableNewNetns keep QEMU in the caller's network namespace ({@code disable_new_netns})
+ * @param sandboxCgroupOnly put every sandbox process in one cgroup ({@code sandbox_cgroup_only})
+ * @param createContainerTimeout deadline of the agent's CreateContainer ({@code create_container_timeout}, seconds)
+ * @param experimental enabled experimental features ({@code experimental})
+ */
+public record RuntimeConfig(boolean enableDebug, String internetworkingModel, boolean disableNewNetns,
+        boolean sandboxCgroupOnly, Duration createContainerTimeout, List<String> experimental) {
+
+    /** The internetworking models Kata knows. */
+    public static final List<String> INTERNETWORKING_MODELS = List.of("tcfilter", "macvtap", "none");
+
+    public static final RuntimeConfig DEFAULT =
+            new RuntimeConfig(false, "tcfilter", false, false, Duration.ofSeconds(60), List.of());
+
+    public RuntimeConfig {
+        Objects.requireNonNull(internetworkingModel, "internetworkingModel");
+        Objects.requireNonNull(createContainerTimeout, "createContainerTimeout");
+        experimental = List.copyOf(experimental);
+    }
+}
