@@ -164,7 +164,8 @@ EOF
 launcher containerd-shim-kata-v2 dev.jkata.shim/dev.jkata.shim.Main shim \
   'case "$0" in /*) JKATA_SHIM_LAUNCHER="$0" ;; *) JKATA_SHIM_LAUNCHER="$PWD/$0" ;; esac
 export JKATA_SHIM_LAUNCHER'
-launcher kata-runtime dev.jkata.cli/dev.jkata.cli.Main cli
+launcher kata-runtime dev.jkata.cli/dev.jkata.cli.Main cli \
+  "JKATA_LAUNCHER=$PREFIX/bin/kata-runtime; export JKATA_LAUNCHER"
 launcher kata-deploy dev.jkata.deploy/dev.jkata.deploy.Main deploy
 
 # ---------------------------------------------------------------------------------------------

@@ -1,4 +1,6 @@
-/** kata-runtime command line. */
+/** kata-runtime: check, env, version; the OCI verbs register in {@link dev.jkata.cli.Cli}'s dispatch table. */
 module dev.jkata.cli {
     requires dev.jkata.runtime;
+
+    exports dev.jkata.cli;
 }
