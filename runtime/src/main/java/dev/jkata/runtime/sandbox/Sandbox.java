@@ -19,6 +19,7 @@ import dev.jkata.runtime.state.StateStore;
 import dev.jkata.runtime.storage.LinuxMounter;
 import dev.jkata.runtime.storage.Mounter;
 import dev.jkata.ttrpc.Code;
+import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,15 +114,18 @@ public final class Sandbox implements AutoCloseable {
         Path stateDir = config.runRoot().resolve(id);
         Path sharedBase = config.sharedRoot().resolve(id);
         Path sharedDir = sharedBase.resolve("shared");
-        Undo undo = new Undo();
         try {
             Files.createDirectories(config.runRoot());
-            try {
-                Files.createDirectory(stateDir);
-            } catch (FileAlreadyExistsException e) {
-                throw new SandboxException(Code.ALREADY_EXISTS, "sandbox " + id + ": state directory " + stateDir
-                        + " already exists", e);
-            }
+            Files.createDirectory(stateDir);
+        } catch (FileAlreadyExistsException e) {
+            throw new SandboxException(Code.ALREADY_EXISTS, "sandbox " + id + ": state directory " + stateDir
+                    + " already exists", e);
+        } catch (IOException e) {
+            throw new SandboxException(Code.INTERNAL, "sandbox " + id + ": creating " + stateDir + ": "
+                    + e.getMessage(), e);
+        }
+        Undo undo = new Undo();
+        try {
             Files.createDirectories(config.sharedRoot());
             Files.createDirectory(sharedBase);
             undo.push("remove " + sharedBase, () -> SandboxCleaner.removeTree(sharedBase, mounter));

@@ -1,0 +1,326 @@
+package dev.jkata.runtime.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jkata.hypervisor.AcceleratorChoice;
+import dev.jkata.hypervisor.HypervisorException;
+import dev.jkata.hypervisor.SharedFs;
+import dev.jkata.proto.agent.CreateContainerRequest;
+import dev.jkata.proto.agent.CreateSandboxRequest;
+import dev.jkata.proto.agent.DestroySandboxRequest;
+import dev.jkata.proto.agent.Mount;
+import dev.jkata.proto.agent.RemoveContainerRequest;
+import dev.jkata.runtime.agent.AgentTimeouts;
+import dev.jkata.runtime.oci.OciBundle;
+import dev.jkata.runtime.state.SandboxState;
+import dev.jkata.runtime.state.StateStore;
+import dev.jkata.ttrpc.Code;
+import dev.jkata.ttrpc.TtrpcException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SandboxTest {
+
+    @TempDir
+    Path tmp;
+
+    private FakeAgent agent;
+    private FakeHypervisor hypervisor;
+    private FakeMounter mounter;
+    private SandboxConfig config;
+    private Path bundleDir;
+    private Path volume;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Path socket = tmp.resolve("agent.sock");
+        agent = new FakeAgent(socket);
+        hypervisor = new FakeHypervisor(socket);
+        mounter = new FakeMounter();
+        config = new SandboxConfig(Path.of("/usr/bin/qemu-system-x86_64"), tmp.resolve("vmlinux"), null, null,
+                "", "quiet", 1, 0, 256, SandboxConfig.SharedFsType.VIRTIO_FS, Path.of("/usr/lib/qemu/virtiofsd"),
+                "auto", List.of(), AcceleratorChoice.TCG, false, true,
+                new AgentTimeouts(Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(5)),
+                tmp.resolve("run"), tmp.resolve("shared/sandboxes"));
+        bundleDir = tmp.resolve("bundle");
+        Files.createDirectories(bundleDir.resolve("rootfs"));
+        volume = tmp.resolve("vol.txt");
+        Files.writeString(volume, "data");
+        Files.writeString(bundleDir.resolve("config.json"), """
+                {"ociVersion": "1.0.2",
+                 "process": {"args": ["/bin/sh", "-c", "echo hi"], "cwd": "/", "user": {"uid": 0, "gid": 0}},
+                 "root": {"path": "rootfs"},
+                 "hostname": "box",
+                 "mounts": [
+                   {"destination": "/proc", "type": "proc", "source": "proc"},
+                   {"destination": "/etc/vol.txt", "type": "bind", "source": "%s", "options": ["rbind", "ro"]}
+                 ],
+                 "hooks": {"prestart": [{"path": "/usr/bin/true"}]},
+                 "linux": {"namespaces": [{"type": "pid"}, {"type": "network", "path": "/var/run/netns/x"},
+                                          {"type": "mount"}, {"type": "ipc", "path": "/proc/1/ns/ipc"}]}}
+                """.formatted(volume));
+    }
+
+    @AfterEach
+    void tearDown() {
+        agent.close();
+    }
+
+    private Sandbox newSandbox(String id) throws SandboxException {
+        return Sandbox.create(id, config, hypervisor, "host1", mounter);
+    }
+
+    @Test
+    void createBootsVmSendsCreateSandboxAndSavesState() throws Exception {
+        try (Sandbox sandbox = newSandbox("sb1")) {
+            assertEquals(tmp.resolve("run/sb1"), sandbox.stateDir());
+            assertEquals(tmp.resolve("shared/sandboxes/sb1/shared"), sandbox.sharedDir());
+            var vmConfig = hypervisor.lastConfig;
+            assertEquals(new SharedFs.VirtioFs(sandbox.sharedDir(), "kataShared", Path.of("/usr/lib/qemu/virtiofsd"),
+                    "auto", List.of()), vmConfig.sharedFs());
+            assertEquals("quiet agent.log=debug", vmConfig.kernelParams());
+            assertEquals(sandbox.stateDir(), vmConfig.stateDir());
+
+            CreateSandboxRequest req = agent.received(CreateSandboxRequest.class).getFirst();
+            assertEquals("sb1", req.getSandboxId());
+            assertEquals("host1", req.getHostname());
+            assertEquals("virtio-fs", req.getStorages(0).getDriver());
+            assertEquals("kataShared", req.getStorages(0).getSource());
+            assertEquals("virtiofs", req.getStorages(0).getFstype());
+            assertEquals("/run/kata-containers/shared/containers/", req.getStorages(0).getMountPoint());
+
+            assertEquals(List.of(sandbox.sharedDir()), mounter.mountPointsUnder(tmp));
+            SandboxState state = StateStore.load(sandbox.stateDir());
+            assertEquals(SandboxState.SCHEMA_VERSION, state.schemaVersion());
+            assertEquals("sb1", state.sandboxId());
+            assertEquals(4_000_000, state.vmPid());
+            assertEquals(ProcessHandle.current().pid(), state.ownerPid());
+        }
+    }
+
+    @Test
+    void containerLifecycleMountsRewritesSpecAndCleansUp() throws Exception {
+        Sandbox sandbox = newSandbox("sb2");
+        List<String> events = new CopyOnWriteArrayList<>();
+        sandbox.addListener(new SandboxListener() {
+            @Override
+            public void processExited(String containerId, String execId, ExitStatus status) {
+                events.add(containerId + "/" + execId + "=" + status.code());
+            }
+        });
+        Container c = sandbox.createContainer("c1", OciBundle.load(bundleDir), List.of());
+
+        CreateContainerRequest req = agent.received(CreateContainerRequest.class).getFirst();
+        assertEquals("c1", req.getContainerId());
+        assertEquals("c1", req.getExecId());
+        assertEquals("/run/kata-containers/shared/containers/c1/rootfs", req.getOCI().getRoot().getPath());
+        Mount vol = req.getOCI().getMounts(1);
+        assertEquals("/etc/vol.txt", vol.getDestination());
+        assertEquals("/run/kata-containers/shared/containers/c1/mounts/1-vol.txt", vol.getSource());
+        assertEquals("proc", req.getOCI().getMounts(0).getSource());
+        assertFalse(req.getOCI().hasHooks(), "host hooks must not reach the guest");
+        assertEquals(List.of("pid", "mount", "ipc"),
+                req.getOCI().getLinux().getNamespacesList().stream().map(n -> n.getType()).toList());
+        assertTrue(req.getOCI().getLinux().getNamespacesList().stream().allMatch(n -> n.getPath().isEmpty()));
+
+        Path rootfs = sandbox.sharedDir().resolve("c1/rootfs");
+        Path volTarget = sandbox.sharedDir().resolve("c1/mounts/1-vol.txt");
+        assertEquals(List.of(new FakeMounter.Entry(bundleDir.resolve("rootfs").toString(), rootfs, "", List.of("rbind")),
+                        new FakeMounter.Entry(volume.toString(), volTarget, "", List.of("rbind", "ro"))),
+                mounter.mounted().subList(1, 3));
+        assertTrue(Files.isRegularFile(volTarget), "a file bind needs a file mount point");
+        assertEquals(List.of(rootfs, volTarget),
+                StateStore.load(sandbox.stateDir()).containers().getFirst().mounts());
+
+        c.start();
+        assertEquals(Container.Status.RUNNING, c.status());
+        agent.writeStdout("c1", "c1", "hello ");
+        agent.writeStdout("c1", "c1", "world\n");
+        agent.closeStdout("c1", "c1");
+        assertEquals("hello world\n", new String(c.init().stdout().readAllBytes(), StandardCharsets.UTF_8));
+
+        agent.exit("c1", "c1").complete(3);
+        assertEquals(3, c.init().exited().get(5, TimeUnit.SECONDS).code());
+        waitUntil(() -> events.contains("c1/c1=3"));
+        assertEquals(Container.Status.STOPPED, c.status());
+
+        c.remove();
+        assertEquals("c1", agent.received(RemoveContainerRequest.class).getFirst().getContainerId());
+        assertEquals(List.of(sandbox.sharedDir()), mounter.mountPointsUnder(tmp));
+        assertFalse(Files.exists(sandbox.sharedDir().resolve("c1")));
+        assertTrue(sandbox.container("c1").isEmpty());
+
+        sandbox.stop();
+        assertEquals(1, agent.received(DestroySandboxRequest.class).size());
+        assertTrue(hypervisor.lastVm.exited().isDone());
+        assertEquals(List.of(), mounter.mountPointsUnder(tmp));
+        assertFalse(Files.exists(tmp.resolve("run/sb2")));
+        assertFalse(Files.exists(tmp.resolve("shared/sandboxes/sb2")));
+    }
+
+    @Test
+    void failingCreateContainerUndoesMountsAndDirectory() throws Exception {
+        try (Sandbox sandbox = newSandbox("sb3")) {
+            agent.failCreateContainer = new TtrpcException(Code.INVALID_ARGUMENT, "bad spec");
+            SandboxException e = assertThrows(SandboxException.class,
+                    () -> sandbox.createContainer("c1", OciBundle.load(bundleDir), List.of()));
+            assertEquals(Code.INVALID_ARGUMENT, e.code());
+            assertTrue(e.getMessage().contains("bad spec"), e.getMessage());
+            assertEquals(List.of(sandbox.sharedDir()), mounter.mountPointsUnder(tmp));
+            assertFalse(Files.exists(sandbox.sharedDir().resolve("c1")));
+            assertTrue(sandbox.containers().isEmpty());
+            assertTrue(StateStore.load(sandbox.stateDir()).containers().isEmpty());
+
+            agent.failCreateContainer = null;
+            Container again = sandbox.createContainer("c1", OciBundle.load(bundleDir), List.of());
+            assertEquals("c1", again.id());
+        }
+        assertEquals(List.of(), mounter.mountPointsUnder(tmp));
+    }
+
+    @Test
+    void failingVolumeMountUndoesRootfsMount() throws Exception {
+        try (Sandbox sandbox = newSandbox("sb4")) {
+            mounter.failMountsEndingWith("1-vol.txt");
+            List<RootfsMount> overlay = List.of(new RootfsMount("overlay", "overlay",
+                    List.of("lowerdir=/l", "upperdir=/u", "workdir=/w")));
+            SandboxException e = assertThrows(SandboxException.class,
+                    () -> sandbox.createContainer("c1", OciBundle.load(bundleDir), overlay));
+            assertTrue(e.getMessage().contains("injected failure"), e.getMessage());
+            assertTrue(mounter.log().contains("mount " + sandbox.sharedDir().resolve("c1/rootfs")));
+            assertTrue(mounter.log().contains("umount " + sandbox.sharedDir().resolve("c1/rootfs")));
+            assertEquals(List.of(sandbox.sharedDir()), mounter.mountPointsUnder(tmp));
+            assertTrue(agent.received(CreateContainerRequest.class).isEmpty());
+        }
+    }
+
+    @Test
+    void vmDeathCompletesEveryWaitWith255() throws Exception {
+        Sandbox sandbox = newSandbox("sb5");
+        List<Integer> vmExits = new CopyOnWriteArrayList<>();
+        List<String> exits = new CopyOnWriteArrayList<>();
+        sandbox.addListener(new SandboxListener() {
+            @Override
+            public void processExited(String containerId, String execId, ExitStatus status) {
+                exits.add(execId + "=" + status.code());
+            }
+
+            @Override
+            public void vmExited(int vmStatus) {
+                vmExits.add(vmStatus);
+            }
+        });
+        Container c = sandbox.createContainer("c1", OciBundle.load(bundleDir), List.of());
+        c.start();
+        ContainerProcess exec = c.exec("e1", dev.jkata.proto.agent.Process.newBuilder().addArgs("sleep").build());
+        long t0 = System.nanoTime();
+        hypervisor.lastVm.crash(1);
+        assertEquals(ExitStatus.VM_GONE, c.init().exited().get(2, TimeUnit.SECONDS).code());
+        assertEquals(ExitStatus.VM_GONE, exec.exited().get(2, TimeUnit.SECONDS).code());
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2));
+        waitUntil(() -> vmExits.equals(List.of(1)));
+        waitUntil(() -> exits.containsAll(List.of("c1=255", "e1=255")));
+        SandboxException e = assertThrows(SandboxException.class,
+                () -> sandbox.createContainer("c2", OciBundle.load(bundleDir), List.of()));
+        assertEquals(Code.UNAVAILABLE, e.code());
+        sandbox.stop();
+        assertEquals(List.of(), mounter.mountPointsUnder(tmp));
+        assertFalse(Files.exists(tmp.resolve("run/sb5")));
+    }
+
+    @Test
+    void vmDyingDuringAgentDialFailsFastWithConsoleTailAndUnwinds() throws Exception {
+        Path nobody = tmp.resolve("nobody.sock");
+        FakeHypervisor silent = new FakeHypervisor(nobody);
+        SandboxConfig slow = new SandboxConfig(config.hypervisorPath(), config.kernel(), null, null, "", "", 1, 0, 256,
+                SandboxConfig.SharedFsType.VIRTIO_9P, null, null, null, AcceleratorChoice.TCG, false, false,
+                AgentTimeouts.withDial(Duration.ofSeconds(30)), config.runRoot(), config.sharedRoot());
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException ignored) {
+                return;
+            }
+            silent.lastVm.crash(1);
+        });
+        long t0 = System.nanoTime();
+        SandboxException e = assertThrows(SandboxException.class,
+                () -> Sandbox.create("sb6", slow, silent, null, mounter));
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "must not wait for the dial timeout");
+        assertEquals(Code.UNAVAILABLE, e.code());
+        assertTrue(e.getMessage().contains("exited with status 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("fake guest booting"), e.getMessage());
+        assertEquals(List.of(), mounter.mountPointsUnder(tmp));
+        assertFalse(Files.exists(tmp.resolve("run/sb6")));
+        assertFalse(Files.exists(tmp.resolve("shared/sandboxes/sb6")));
+    }
+
+    @Test
+    void hypervisorFailureUnwindsDirectoriesAndSharedMount() throws Exception {
+        hypervisor.failStart = new HypervisorException("kernel /nope: no such file");
+        SandboxException e = assertThrows(SandboxException.class, () -> newSandbox("sb7"));
+        assertEquals(Code.UNAVAILABLE, e.code());
+        assertInstanceOf(HypervisorException.class, e.getCause());
+        assertTrue(e.getMessage().contains("kernel /nope"), e.getMessage());
+        assertEquals(List.of(), mounter.mountPointsUnder(tmp));
+        assertFalse(Files.exists(tmp.resolve("run/sb7")));
+        assertFalse(Files.exists(tmp.resolve("shared/sandboxes/sb7")));
+    }
+
+    @Test
+    void rejectsBadAndDuplicateIds() throws Exception {
+        SandboxException bad = assertThrows(SandboxException.class, () -> newSandbox("../x"));
+        assertEquals(Code.INVALID_ARGUMENT, bad.code());
+        assertTrue(bad.getMessage().contains("\"../x\""), bad.getMessage());
+        try (Sandbox sandbox = newSandbox("sb8")) {
+            SandboxException dup = assertThrows(SandboxException.class, () -> newSandbox("sb8"));
+            assertEquals(Code.ALREADY_EXISTS, dup.code());
+            assertEquals(1, hypervisor.started.get());
+            sandbox.createContainer("c1", OciBundle.load(bundleDir), List.of());
+            SandboxException dupC = assertThrows(SandboxException.class,
+                    () -> sandbox.createContainer("c1", OciBundle.load(bundleDir), List.of()));
+            assertEquals(Code.ALREADY_EXISTS, dupC.code());
+        }
+    }
+
+    @Test
+    void stdinIsWrittenAndClosedThroughTheAgent() throws Exception {
+        try (Sandbox sandbox = newSandbox("sb9")) {
+            Container c = sandbox.createContainer("c1", OciBundle.load(bundleDir), List.of());
+            c.start();
+            try (var in = c.init().stdin()) {
+                in.write("abc".getBytes(StandardCharsets.UTF_8));
+            }
+            synchronized (agent.stdin) {
+                assertEquals("abc", agent.stdin.toString(StandardCharsets.UTF_8));
+            }
+            assertEquals(1, agent.received(dev.jkata.proto.agent.CloseStdinRequest.class).size());
+            SandboxException early = assertThrows(SandboxException.class, c::start);
+            assertEquals(Code.FAILED_PRECONDITION, early.code());
+        }
+    }
+
+    static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("condition not met within 5 s");
+            }
+            Thread.sleep(10);
+        }
+    }
+}
