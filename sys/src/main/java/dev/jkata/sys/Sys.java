@@ -76,6 +76,9 @@ public interface Sys {
     /** The kernel release from uname(2), e.g. {@code 6.1.0-27-amd64}. */
     String unameRelease();
 
+    /** settimeofday(2): sets the wall clock (the agent's SetGuestDateTime). */
+    void setTimeOfDay(long seconds, long microseconds);
+
     /** getpid(2). */
     int getpid();
 

@@ -106,6 +106,14 @@ class SysCallsTest {
     }
 
     @Test
+    void setTimeOfDayRejectsBadInput() {
+        assertThrows(IllegalArgumentException.class, () -> sys.setTimeOfDay(0, 1_000_000));
+        // a negative time is refused by the kernel (EINVAL as root, EPERM otherwise) without changing the clock
+        SysException e = assertThrows(SysException.class, () -> sys.setTimeOfDay(-5, 0));
+        assertTrue(e.getMessage().startsWith("settimeofday(-5s 0us): E"), e.getMessage());
+    }
+
+    @Test
     void errnoNames() {
         assertEquals("ENOENT", Errno.name(2));
         assertEquals("EAFNOSUPPORT", Errno.name(97));

@@ -251,6 +251,18 @@ public final class Calls {
         }
     }
 
+    /** settimeofday(2) with no timezone. */
+    public static void settimeofday(long seconds, long micros) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state(a);
+            MemorySegment tv = a.allocate(16, 8);
+            tv.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, seconds);
+            tv.set(java.lang.foreign.ValueLayout.JAVA_LONG, 8, micros);
+            check(Libc.settimeofday(st, tv, MemorySegment.NULL), st,
+                    "settimeofday(" + seconds + "s " + micros + "us)");
+        }
+    }
+
     public static void kill(int pid, int signal) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = state(a);

@@ -58,6 +58,7 @@ public final class Libc {
             Linker.Option.firstVariadicArg(2));
     private static final MethodHandle OPEN = fn("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
             Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle SETTIMEOFDAY = fn("settimeofday", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle POLL = fn("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
 
     private Libc() {
@@ -306,6 +307,14 @@ public final class Libc {
     public static int open(MemorySegment st, MemorySegment path, int flags, int mode) {
         try {
             return (int) OPEN.invokeExact(st, path, flags, mode);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int settimeofday(MemorySegment st, MemorySegment tv, MemorySegment tz) {
+        try {
+            return (int) SETTIMEOFDAY.invokeExact(st, tv, tz);
         } catch (Throwable t) {
             throw rethrow(t);
         }

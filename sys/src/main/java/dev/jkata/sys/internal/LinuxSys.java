@@ -53,6 +53,14 @@ public final class LinuxSys implements Sys {
     }
 
     @Override
+    public void setTimeOfDay(long seconds, long microseconds) {
+        if (microseconds < 0 || microseconds >= 1_000_000) {
+            throw new IllegalArgumentException("microseconds must be 0..999999, got " + microseconds);
+        }
+        Calls.settimeofday(seconds, microseconds);
+    }
+
+    @Override
     public int getpid() {
         return Calls.getpid();
     }
