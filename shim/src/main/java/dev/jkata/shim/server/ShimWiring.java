@@ -27,6 +27,9 @@ import java.util.logging.Logger;
 public final class ShimWiring {
     private static final System.Logger LOG = System.getLogger(ShimWiring.class.getName());
 
+    /** A daemon that containerd never sends a Create exits after this long. */
+    static final Duration IDLE_LIMIT = Duration.ofMinutes(2);
+
     private ShimWiring() {}
 
     public static DeleteCommand.Cleaner cleaner() {
@@ -62,6 +65,17 @@ public final class ShimWiring {
             System.err.println("cannot serve " + socket + ": " + e.getMessage());
             return 1;
         }
+        Thread.ofVirtual().name("shim-idle-guard").start(() -> {
+            try {
+                Thread.sleep(IDLE_LIMIT);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!tasks.everCreated() && tasks.shutdown()) {
+                LOG.log(System.Logger.Level.WARNING, "no Create within " + IDLE_LIMIT.toSeconds() + " s; exiting");
+                done.countDown();
+            }
+        });
         LOG.log(System.Logger.Level.INFO, "shim " + flags.id() + " serving on " + socket + " (pid "
                 + ProcessHandle.current().pid() + ")");
         try {

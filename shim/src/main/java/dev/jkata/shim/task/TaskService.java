@@ -42,6 +42,7 @@ public final class TaskService {
     // guarded by lock
     private boolean shuttingDown;
     private volatile boolean vmDead;
+    private volatile boolean everCreated;
 
     public TaskService(SandboxFactory factory, EventSink events, StdioConnector stdio, Clock clock,
                        Duration outputDrain) {
@@ -56,6 +57,7 @@ public final class TaskService {
         if (request.id().isEmpty()) {
             throw ShimException.invalid("container id must not be empty");
         }
+        everCreated = true;
         createLock.lock();
         try {
             SandboxBackend sb;
@@ -387,6 +389,11 @@ public final class TaskService {
             ShimContainer c = containers.get(id);
             return c == null ? 0 : c.init.pid();
         }
+    }
+
+    /** True once a Create arrived (even a failed one). */
+    public boolean everCreated() {
+        return everCreated;
     }
 
     /** True when no containers are left, so the daemon may exit; stops the sandbox if still up. */
