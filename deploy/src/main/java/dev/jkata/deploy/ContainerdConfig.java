@@ -80,6 +80,7 @@ final class ContainerdConfig {
             plugins.set(version.criPlugin(), cri);
         }
         ObjectNode runtimes = TomlFiles.table(file, cri, "containerd", "runtimes");
+        keepDefaultRunc(main, version, runtimes);
         for (String handler : HANDLERS) {
             ObjectNode r = runtimes.putObject(handler);
             r.put("runtime_type", "io.containerd.kata.v2");
@@ -95,6 +96,20 @@ final class ContainerdConfig {
                                 + "# CRI section of " + paths.unrooted(file)
                                 + ": run `kata-deploy install` again after changing it there.\n");
         return header + TomlWriter.write(doc);
+    }
+
+    /**
+     * containerd's built-in {@code runc} runtime lives in the plugin's default config; a config file that
+     * defines any runtime replaces that map (1.x on import, and on decode), which would leave the default
+     * runtime name pointing at nothing. So when the main config does not define runc itself and runc is
+     * the default runtime, the drop-in declares it as containerd's default does.
+     */
+    private static void keepDefaultRunc(ObjectNode main, ContainerdVersion version, ObjectNode runtimes) {
+        JsonNode containerd = main.path("plugins").path(version.criPlugin()).path("containerd");
+        String defaultName = containerd.path("default_runtime_name").asText("runc");
+        if (defaultName.equals("runc") && !runtimes.has("runc") && !containerd.path("runtimes").has("runc")) {
+            runtimes.putObject("runc").put("runtime_type", "io.containerd.runc.v2");
+        }
     }
 
     private static List<String> imports(Path file, ObjectNode main) throws DeployException {

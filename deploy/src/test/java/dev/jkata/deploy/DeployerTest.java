@@ -102,6 +102,8 @@ class DeployerTest {
             assertEquals("/opt/kata/share/defaults/kata-containers/configuration-qemu.toml",
                     r.path("options").path("ConfigPath").asText());
         }
+        assertEquals("io.containerd.runc.v2", cri.path("containerd").path("runtimes").path("runc").path("runtime_type").asText(),
+                "the default runc runtime stays defined");
         assertTrue(dropIn.path("plugins").path("io.containerd.internal.v1.opt").isMissingNode(),
                 "other plugins stay in the main config only");
     }
@@ -115,6 +117,7 @@ class DeployerTest {
         JsonNode rts = dropIn.path("plugins").path("io.containerd.cri.v1.runtime").path("containerd").path("runtimes");
         assertEquals("io.containerd.kata.v2", rts.path("kata-qemu").path("runtime_type").asText());
         assertEquals(1, dropIn.path("plugins").size(), "only the runtime plugin");
+        assertEquals("io.containerd.runc.v2", rts.path("runc").path("runtime_type").asText());
         assertTrue(Files.readString(paths().containerdConfig())
                 .startsWith("version = 3\nimports = [\"/etc/containerd/conf.d/kata-deploy.toml\"]\n"));
     }
@@ -227,6 +230,17 @@ class DeployerTest {
                 StandardCharsets.UTF_8);
         assertEquals(noTable + "\n\n[engine.runtimes]\nkata = [\"/opt/kata/bin/kata-runtime\"]\n", appended);
         TOML.readTree(appended);
+    }
+
+    @Test
+    void aRuncDefinedInTheMainConfigIsKeptAsIs() throws Exception {
+        write("/etc/containerd/config.toml", DEBIAN_CONTAINERD + "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n"
+                + "  runtime_type = \"io.containerd.runc.v2\"\n  [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc.options]\n"
+                + "    SystemdCgroup = true\n");
+        install("1.6");
+        JsonNode runc = TOML.readTree(Files.readString(paths().containerdDropIn())).path("plugins")
+                .path("io.containerd.grpc.v1.cri").path("containerd").path("runtimes").path("runc");
+        assertTrue(runc.path("options").path("SystemdCgroup").asBoolean(), runc.toString());
     }
 
     @Test
