@@ -86,9 +86,10 @@ public final class Qemu implements Hypervisor {
         } catch (IOException e) {
             cleanup(qemu, virtiofsd);
             throw new HypervisorException("VM " + config.id() + ": cannot start " + config.hypervisorPath(), e);
-        } catch (HypervisorException | RuntimeException e) {
+        } catch (Throwable t) {
+            // anything, even an Error, must not leave QEMU or virtiofsd running behind the caller's back
             cleanup(qemu, virtiofsd);
-            throw e;
+            throw t;
         }
     }
 

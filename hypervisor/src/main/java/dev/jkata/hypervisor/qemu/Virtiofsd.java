@@ -25,7 +25,8 @@ final class Virtiofsd {
         cmd.add(fs.daemon().toString());
         cmd.add("--socket-path=" + socket);
         cmd.addAll(List.of("-o", "source=" + fs.sharedDir()));
-        cmd.addAll(List.of("-o", "cache=" + fs.cache()));
+        // the "-o" form spells Kata's "never" as "none" (QEMU's C daemon; the Rust one accepts both)
+        cmd.addAll(List.of("-o", "cache=" + (fs.cache().equals("never") ? "none" : fs.cache())));
         cmd.addAll(fs.extraArgs());
         return List.copyOf(cmd);
     }

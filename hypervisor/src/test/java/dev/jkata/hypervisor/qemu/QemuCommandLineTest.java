@@ -193,7 +193,7 @@ class QemuCommandLineTest {
         SharedFs.VirtioFs fs = new SharedFs.VirtioFs(SHARED, "kataShared", Path.of("/usr/lib/qemu/virtiofsd"),
                 "never", List.of("--thread-pool-size=1"));
         assertEquals(List.of("/usr/lib/qemu/virtiofsd", "--socket-path=/s/virtiofsd.sock",
-                "-o", "source=" + SHARED, "-o", "cache=never", "--thread-pool-size=1"),
+                "-o", "source=" + SHARED, "-o", "cache=none", "--thread-pool-size=1"),
                 Virtiofsd.command(fs, Path.of("/s/virtiofsd.sock")));
     }
 }
