@@ -138,7 +138,8 @@ public final class Sandbox {
             }
             Path b = c.bundle();
             Proc init = c.init();
-            init.start(runtime.run(id, b, b.resolve("console.sock"), b.resolve("init.pid"), b.resolve("crun.log")),
+            Path console = init.terminal() ? b.resolve("console.sock") : null;
+            init.start(runtime.run(id, b, console, b.resolve("init.pid"), b.resolve("crun.log")),
                     b.resolve("console.sock"), b.resolve("init.pid"), b.resolve("crun.log"));
             c.setState(new ContainerState.Running(init.pid()));
         }
@@ -162,7 +163,8 @@ public final class Sandbox {
             throw AgentException.internal("writing process.json of exec " + execId + ": " + e.getMessage(), e);
         }
         try {
-            p.start(runtime.exec(id, dir.resolve("process.json"), dir.resolve("console.sock"), dir.resolve("pid"),
+            Path console = p.terminal() ? dir.resolve("console.sock") : null;
+            p.start(runtime.exec(id, dir.resolve("process.json"), console, dir.resolve("pid"),
                     dir.resolve("crun.log")), dir.resolve("console.sock"), dir.resolve("pid"), dir.resolve("crun.log"));
         } catch (AgentException e) {
             c.removeExec(execId);
