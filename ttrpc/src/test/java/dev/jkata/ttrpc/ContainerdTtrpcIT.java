@@ -18,13 +18,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,70 +34,26 @@ import org.junit.jupiter.api.Test;
 class ContainerdTtrpcIT {
 
     private static final String EVENTS = "containerd.services.events.ttrpc.v1.Events";
-    private static final Path CONTAINERD = Path.of("/usr/bin/containerd");
-    private static final Path CTR = Path.of("/usr/bin/ctr");
-
     private static Path dir;
-    private static Process containerd;
+    private static ContainerdProcess containerd;
     private static Path grpcSock;
     private static Path ttrpcSock;
 
     @BeforeAll
     static void startContainerd() throws Exception {
-        assumeTrue(Files.isExecutable(CONTAINERD) && Files.isExecutable(CTR), "containerd and ctr are installed");
-        assumeTrue("root".equals(System.getProperty("user.name")), "containerd needs root");
+        assumeTrue(ContainerdProcess.available(), "containerd and ctr are installed and we are root");
         dir = Files.createTempDirectory("jkata-ttrpc-it");
-        grpcSock = dir.resolve("containerd.sock");
-        ttrpcSock = dir.resolve("containerd.sock.ttrpc");
-        Path config = dir.resolve("config.toml");
-        Files.writeString(config, """
-                version = 2
-                root = "%1$s/root"
-                state = "%1$s/state"
-                disabled_plugins = ["io.containerd.grpc.v1.cri"]
-                [grpc]
-                  address = "%2$s"
-                [ttrpc]
-                  address = "%3$s"
-                [debug]
-                  address = "%1$s/debug.sock"
-                [plugins."io.containerd.internal.v1.opt"]
-                  path = "%1$s/opt"
-                """.formatted(dir, grpcSock, ttrpcSock));
-        containerd = new ProcessBuilder(CONTAINERD.toString(), "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("containerd.log").toFile()).start();
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (!(Files.exists(ttrpcSock) && Files.exists(grpcSock))) {
-            if (!containerd.isAlive() || Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("containerd did not start: " + log());
-            }
-            Thread.sleep(50);
-        }
+        containerd = ContainerdProcess.start(dir, java.util.Map.of());
+        grpcSock = containerd.grpcSock;
+        ttrpcSock = containerd.ttrpcSock;
     }
 
     @AfterAll
     static void stopContainerd() throws Exception {
         if (containerd != null) {
-            containerd.destroy();
-            if (!containerd.waitFor(10, TimeUnit.SECONDS)) {
-                containerd.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            containerd.close();
         }
-        if (dir != null) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
-    }
-
-    private static String log() {
-        try {
-            return Files.readString(dir.resolve("containerd.log"));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        ContainerdProcess.deleteTree(dir);
     }
 
     private static ForwardRequest exitEvent(String namespace, String containerId, int status) {
@@ -115,7 +69,7 @@ class ContainerdTtrpcIT {
 
     @Test
     void forwardedEventReachesContainerdSubscribers() throws Exception {
-        Process events = new ProcessBuilder(CTR.toString(), "-a", grpcSock.toString(), "events")
+        Process events = new ProcessBuilder(ContainerdProcess.CTR.toString(), "-a", grpcSock.toString(), "events")
                 .redirectErrorStream(true).start();
         try (TtrpcClient client = new TtrpcClient(Transports.unix(ttrpcSock))) {
             Thread.sleep(500); // let ctr subscribe
