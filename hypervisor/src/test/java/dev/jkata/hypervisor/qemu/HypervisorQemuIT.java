@@ -13,6 +13,8 @@ import dev.jkata.hypervisor.SharedFs;
 import dev.jkata.hypervisor.VirtualMachine;
 import dev.jkata.hypervisor.VmConfig;
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +52,10 @@ class HypervisorQemuIT {
         try (vm) {
             assertEquals("running", vm.status());
             assertInstanceOf(AgentEndpoint.Serial.class, vm.agentEndpoint(), "no vhost-vsock here");
-            assertTrue(Files.exists(((AgentEndpoint.Serial) vm.agentEndpoint()).unixSocket()));
+            Path agentSocket = ((AgentEndpoint.Serial) vm.agentEndpoint()).unixSocket();
+            try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(agentSocket))) {
+                assertTrue(ch.isConnected(), "QEMU serves the agent channel on " + agentSocket);
+            }
             Process virtiofsd = vm.virtiofsd().orElseThrow();
             assertTrue(virtiofsd.isAlive());
             waitForConsole(vm, "Run /init as init process", Duration.ofSeconds(120));
