@@ -91,6 +91,9 @@ public interface Sys {
     /** ioctl TIOCSWINSZ. */
     void setWindowSize(int fd, WindowSize size);
 
+    /** Puts the terminal {@code fd} in raw mode (cfmakeraw): bytes pass through unchanged. */
+    void makeRaw(int fd);
+
     /** pipe2(O_CLOEXEC). */
     Pipe pipe();
 

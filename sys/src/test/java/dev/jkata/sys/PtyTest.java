@@ -43,6 +43,27 @@ class PtyTest {
     }
 
     @Test
+    void rawModePassesBinaryUnchanged() throws Exception {
+        try (Pty pty = sys.openPty(); Fd slave = pty.openSlave()) {
+            sys.makeRaw(slave.value());
+            byte[] all = new byte[256];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = (byte) i;
+            }
+            new FdOutputStream(slave).write(all);
+            assertEquals(java.util.HexFormat.of().formatHex(all),
+                    java.util.HexFormat.of().formatHex(pty.masterInput().readNBytes(all.length)));
+            pty.masterOutput().write(all);
+            assertEquals(java.util.HexFormat.of().formatHex(all),
+                    java.util.HexFormat.of().formatHex(new FdInputStream(slave).readNBytes(all.length)));
+        }
+        try (Sys.Pipe p = sys.pipe()) {
+            SysException e = assertThrows(SysException.class, () -> sys.makeRaw(p.read().value()));
+            assertEquals(Errno.ENOTTY, e.errno());
+        }
+    }
+
+    @Test
     void windowSizeOnANonTerminalNamesTheCall() throws Exception {
         try (Sys.Pipe p = sys.pipe()) {
             SysException e = assertThrows(SysException.class, () -> sys.windowSize(p.read().value()));

@@ -376,6 +376,17 @@ public final class Calls {
         }
     }
 
+    /** tcgetattr + cfmakeraw + tcsetattr(TCSANOW): no echo, no line editing, bytes pass unchanged. */
+    public static void makeRaw(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state(a);
+            MemorySegment termios = a.allocate(64, 4); // struct termios is 60 bytes on Linux
+            check(Libc.tcgetattr(st, fd, termios), st, "tcgetattr(fd " + fd + ")");
+            Libc.cfmakeraw(st, termios);
+            check(Libc.tcsetattr(st, fd, 0, termios), st, "tcsetattr(fd " + fd + ", TCSANOW, raw)");
+        }
+    }
+
     /** poll(2) one fd for {@code events}; returns revents, or 0 on timeout. Retries EINTR. */
     public static int poll(int fd, int events, int timeoutMillis) {
         try (Arena a = Arena.ofConfined()) {

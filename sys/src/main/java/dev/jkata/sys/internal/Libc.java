@@ -59,6 +59,9 @@ public final class Libc {
     private static final MethodHandle OPEN = fn("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
             Linker.Option.firstVariadicArg(2));
     private static final MethodHandle SETTIMEOFDAY = fn("settimeofday", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle TCGETATTR = fn("tcgetattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle TCSETATTR = fn("tcsetattr", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle CFMAKERAW = fn("cfmakeraw", FunctionDescriptor.ofVoid(ADDRESS));
     private static final MethodHandle POLL = fn("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
 
     private Libc() {
@@ -315,6 +318,30 @@ public final class Libc {
     public static int settimeofday(MemorySegment st, MemorySegment tv, MemorySegment tz) {
         try {
             return (int) SETTIMEOFDAY.invokeExact(st, tv, tz);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int tcgetattr(MemorySegment st, int fd, MemorySegment termios) {
+        try {
+            return (int) TCGETATTR.invokeExact(st, fd, termios);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int tcsetattr(MemorySegment st, int fd, int when, MemorySegment termios) {
+        try {
+            return (int) TCSETATTR.invokeExact(st, fd, when, termios);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void cfmakeraw(MemorySegment st, MemorySegment termios) {
+        try {
+            CFMAKERAW.invokeExact(st, termios);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -82,6 +82,11 @@ public final class LinuxSys implements Sys {
     }
 
     @Override
+    public void makeRaw(int fd) {
+        Calls.makeRaw(fd);
+    }
+
+    @Override
     public Pipe pipe() {
         int[] fds = Calls.pipe(Calls.O_CLOEXEC);
         return new Pipe(Fd.of(fds[0]), Fd.of(fds[1]));
