@@ -39,6 +39,39 @@ class SerialTransportTest {
         }
     }
 
+    /**
+     * A real character device: the slave of a raw-mode pty stands in for /dev/vportNpM (opened
+     * once by path, read and written through one descriptor), the master for QEMU's chardev.
+     */
+    @Test
+    void serveSerialOverARealCharacterDevice() throws Exception {
+        dev.jkata.sys.Sys sys = dev.jkata.sys.Sys.linux();
+        dev.jkata.sys.Pty pty = sys.openPty();
+        try (dev.jkata.sys.Fd keepSlave = pty.openSlave()) {
+            sys.makeRaw(keepSlave.value());
+            TtrpcServer server = new TtrpcServer();
+            try {
+                server.register("test.Echo", "Echo", KeyValue.parser(), (KeyValue r) -> kv(r.getValue() + "!"));
+                server.serveSerial(Path.of(pty.slavePath()));
+                Connection host = Connection.of("pty-master", pty.masterInput(), pty.masterOutput(), () -> { });
+                try (TtrpcClient c = new TtrpcClient(host);
+                        var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                    var futures = new java.util.ArrayList<java.util.concurrent.Future<KeyValue>>();
+                    for (int i = 0; i < 20; i++) {
+                        String v = "v" + i + "\n\r\u0003\u0004"; // bytes a cooked tty would mangle
+                        futures.add(pool.submit(() -> c.call("test.Echo", "Echo", kv(v), KeyValue.parser(), Duration.ofSeconds(10))));
+                    }
+                    for (int i = 0; i < 20; i++) {
+                        assertEquals("v" + i + "\n\r\u0003\u0004!", futures.get(i).get(20, java.util.concurrent.TimeUnit.SECONDS).getValue());
+                    }
+                }
+            } finally {
+                server.close();
+                pty.close(); // hangs up the slave, which wakes the server's blocked read
+            }
+        }
+    }
+
     @Test
     void openingAMissingDeviceNamesIt() {
         Path missing = Path.of("/dev/does-not-exist-vport9p9");
