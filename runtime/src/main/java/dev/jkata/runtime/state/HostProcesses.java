@@ -1,5 +1,10 @@
 package dev.jkata.runtime.state;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,9 +19,23 @@ public final class HostProcesses {
     private HostProcesses() {
     }
 
-    /** The command line of a live process, or empty when it is gone or unreadable. */
+    private static final Path PROC = Path.of("/proc");
+
+    /**
+     * The command line of a live process (from /proc/PID/cmdline, arguments joined by spaces), or
+     * empty when it is gone, a zombie or unreadable.
+     */
     public static Optional<String> commandLine(long pid) {
-        return ProcessHandle.of(pid).flatMap(p -> p.info().commandLine());
+        try {
+            byte[] raw = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("cmdline"));
+            if (raw.length == 0) {
+                return Optional.empty();
+            }
+            int end = raw[raw.length - 1] == 0 ? raw.length - 1 : raw.length;
+            return Optional.of(new String(raw, 0, end, StandardCharsets.UTF_8).replace('\0', ' '));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -26,10 +45,16 @@ public final class HostProcesses {
     public static List<Long> withArgument(String needle) {
         long self = ProcessHandle.current().pid();
         List<Long> found = new ArrayList<>();
-        ProcessHandle.allProcesses()
-                .filter(p -> p.pid() != self)
-                .filter(p -> p.info().commandLine().map(c -> c.contains(needle)).orElse(false))
-                .forEach(p -> found.add(p.pid()));
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, "[0-9]*")) {
+            for (Path dir : dirs) {
+                long pid = Long.parseLong(dir.getFileName().toString());
+                if (pid != self && commandLine(pid).map(c -> c.contains(needle)).orElse(false)) {
+                    found.add(pid);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            LOG.log(System.Logger.Level.WARNING, "scanning /proc: " + e);
+        }
         return found;
     }
 
@@ -47,7 +72,7 @@ public final class HostProcesses {
         if (handle.isEmpty() || !handle.get().isAlive()) {
             return false;
         }
-        String cmd = handle.get().info().commandLine().orElse("");
+        String cmd = commandLine(pid).orElse("");
         if (!cmd.contains(mustMention)) {
             LOG.log(System.Logger.Level.INFO, "not killing pid {0}: its command line does not mention {1}",
                     pid, mustMention);

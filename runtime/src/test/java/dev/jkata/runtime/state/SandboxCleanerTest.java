@@ -1,0 +1,130 @@
+package dev.jkata.runtime.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jkata.runtime.storage.Mounter;
+import dev.jkata.runtime.storage.StorageException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SandboxCleanerTest {
+
+    @TempDir
+    Path tmp;
+
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void killLeftovers() {
+        started.forEach(Process::destroyForcibly);
+    }
+
+    /** Mount points held in a list. */
+    static final class ListMounter implements Mounter {
+        final List<Path> points = new ArrayList<>();
+        boolean failUnmount;
+
+        @Override
+        public void mount(String source, Path target, String fstype, List<String> options) {
+            points.add(target);
+        }
+
+        @Override
+        public void makeSharedMountPoint(Path dir) {
+            points.add(dir);
+        }
+
+        @Override
+        public void unmount(Path target) throws StorageException {
+            if (failUnmount) {
+                throw new StorageException("umount " + target + ": EBUSY (16)", 16, null);
+            }
+            if (!points.remove(target)) {
+                throw new StorageException("umount " + target + ": EINVAL (22)", 22, null);
+            }
+        }
+
+        @Override
+        public List<Path> mountPointsUnder(Path dir) {
+            return points.stream().filter(p -> p.startsWith(dir))
+                    .sorted(Comparator.comparingInt(Path::getNameCount).reversed()).toList();
+        }
+    }
+
+    private Process fakeVmm(Path stateDir) throws Exception {
+        // A process whose command line names the state directory, like QEMU's -qmp/-chardev arguments.
+        Path file = Files.createTempFile(stateDir, "qmp", ".log");
+        Process p = new ProcessBuilder("tail", "-f", file.toString()).start();
+        started.add(p);
+        return p;
+    }
+
+    @Test
+    void killsRecordedProcessesUnmountsAndRemovesDirectories() throws Exception {
+        Path stateDir = tmp.resolve("run/sb");
+        Path sharedDir = tmp.resolve("shared/sb/shared");
+        Files.createDirectories(stateDir);
+        Files.createDirectories(sharedDir.resolve("c1/rootfs"));
+        Files.writeString(sharedDir.resolve("c1/rootfs/file"), "x");
+        Process vmm = fakeVmm(stateDir);
+        // Not recorded, but also names the state dir: found by scanning (virtiofsd).
+        Process helper = fakeVmm(stateDir);
+        ListMounter mounter = new ListMounter();
+        mounter.makeSharedMountPoint(sharedDir);
+        mounter.mount("x", sharedDir.resolve("c1/rootfs"), "overlay", List.of());
+        StateStore.save(new SandboxState(1, "sb", stateDir, sharedDir, vmm.pid(), 0, 1, null,
+                List.of(new ContainerState("c1", tmp, "running", List.of(sharedDir.resolve("c1/rootfs"))))));
+
+        SandboxCleaner.Report report = SandboxCleaner.cleanup(stateDir, mounter);
+        assertEquals("sb", report.sandboxId());
+        assertTrue(report.killed().contains(vmm.pid()), report.toString());
+        assertTrue(report.killed().contains(helper.pid()), report.toString());
+        assertTrue(vmm.waitFor(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(helper.waitFor(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(List.of(sharedDir.resolve("c1/rootfs"), sharedDir), report.unmounted());
+        assertEquals(List.of(), mounter.points);
+        assertFalse(Files.exists(tmp.resolve("shared/sb")));
+        assertFalse(Files.exists(stateDir));
+
+        // Idempotent: nothing left, nothing to do.
+        assertEquals(List.of(), SandboxCleaner.cleanup(stateDir, mounter).removed());
+    }
+
+    @Test
+    void leavesDirectoriesThatStillHoldMounts() throws Exception {
+        Path stateDir = tmp.resolve("run/sb");
+        Path sharedDir = tmp.resolve("shared/sb/shared");
+        Files.createDirectories(stateDir);
+        Files.createDirectories(sharedDir.resolve("c1/rootfs"));
+        Path precious = sharedDir.resolve("c1/rootfs/precious");
+        Files.writeString(precious, "user data");
+        ListMounter mounter = new ListMounter();
+        mounter.mount("x", sharedDir.resolve("c1/rootfs"), "bind", List.of());
+        mounter.failUnmount = true;
+        StateStore.save(new SandboxState(1, "sb", stateDir, sharedDir, 0, 0, 0, null, List.of()));
+        StateException e = assertThrows(StateException.class, () -> SandboxCleaner.cleanup(stateDir, mounter));
+        assertTrue(e.getMessage().contains("EBUSY"), e.getMessage());
+        assertTrue(Files.exists(precious), "a still-mounted rootfs must never be deleted through");
+        assertTrue(Files.exists(stateDir.resolve("state.json")), "the record stays for a retry");
+    }
+
+    @Test
+    void doesNotKillARecycledPid() throws Exception {
+        Path stateDir = tmp.resolve("run/sb");
+        Files.createDirectories(stateDir);
+        Process unrelated = new ProcessBuilder("sleep", "300").start();
+        started.add(unrelated);
+        assertFalse(HostProcesses.kill(unrelated.pid(), stateDir.toString(), Duration.ofSeconds(1)));
+        assertTrue(unrelated.isAlive());
+    }
+}
