@@ -31,29 +31,32 @@ final class VhostVsock {
     private static final int FIRST_CID = 3;         // 0-2 are reserved (hypervisor, local, host)
     private static final int ATTEMPTS = 64;
 
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-            CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle OPEN;
-    private static final MethodHandle IOCTL;
-    private static final MethodHandle CLOSE;
-
-    static {
-        Linker linker = Linker.nativeLinker();
-        var libc = linker.defaultLookup();
-        Linker.Option errno = Linker.Option.captureCallState("errno");
-        OPEN = linker.downcallHandle(libc.find("open").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
-                errno, Linker.Option.firstVariadicArg(2));
-        IOCTL = linker.downcallHandle(libc.find("ioctl").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
-                        ValueLayout.ADDRESS),
-                errno, Linker.Option.firstVariadicArg(2));
-        CLOSE = linker.downcallHandle(libc.find("close").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private VhostVsock() {
     }
 
-    private VhostVsock() {
+    /** The libc bindings, created only on hosts that have the device (FFM is a restricted API). */
+    private static final class Native {
+        private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+        private static final VarHandle ERRNO =
+                CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+        private static final MethodHandle OPEN;
+        private static final MethodHandle IOCTL;
+        private static final MethodHandle CLOSE;
+
+        static {
+            Linker linker = Linker.nativeLinker();
+            var libc = linker.defaultLookup();
+            Linker.Option errno = Linker.Option.captureCallState("errno");
+            OPEN = linker.downcallHandle(libc.find("open").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
+                    errno, Linker.Option.firstVariadicArg(2));
+            IOCTL = linker.downcallHandle(libc.find("ioctl").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+                            ValueLayout.ADDRESS),
+                    errno, Linker.Option.firstVariadicArg(2));
+            CLOSE = linker.downcallHandle(libc.find("close").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        }
     }
 
     /** A free guest cid, or empty when this host has no usable vhost-vsock (the caller falls back). */
@@ -62,20 +65,20 @@ final class VhostVsock {
             return OptionalInt.empty();
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment state = arena.allocate(Native.CAPTURE);
             MemorySegment path = arena.allocateFrom(DEVICE.toString());
             MemorySegment cidBuf = arena.allocate(ValueLayout.JAVA_LONG);
             int start = ThreadLocalRandom.current().nextInt(FIRST_CID, Integer.MAX_VALUE - ATTEMPTS);
             for (int i = 0; i < ATTEMPTS; i++) {
-                int fd = (int) OPEN.invokeExact(state, path, O_RDWR | O_CLOEXEC);
+                int fd = (int) Native.OPEN.invokeExact(state, path, O_RDWR | O_CLOEXEC);
                 if (fd < 0) {
                     return OptionalInt.empty();
                 }
                 int cid = start + i;
                 cidBuf.set(ValueLayout.JAVA_LONG, 0, cid);
-                int rc = (int) IOCTL.invokeExact(state, fd, VHOST_VSOCK_SET_GUEST_CID, cidBuf);
-                int err = (int) ERRNO.get(state, 0L);
-                int ignored = (int) CLOSE.invokeExact(fd);
+                int rc = (int) Native.IOCTL.invokeExact(state, fd, VHOST_VSOCK_SET_GUEST_CID, cidBuf);
+                int err = (int) Native.ERRNO.get(state, 0L);
+                int ignored = (int) Native.CLOSE.invokeExact(fd);
                 if (rc == 0) {
                     return OptionalInt.of(cid);
                 }
