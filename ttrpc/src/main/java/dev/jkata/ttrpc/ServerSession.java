@@ -34,6 +34,8 @@ final class ServerSession {
     private final MethodTable methods;
     private final ThreadFactory handlerThreads;
     private final BooleanSupplier stopping;
+    /** Set when the reader saw the end of the session: late responses are dropped, not sent to the next host. */
+    private volatile boolean ended;
 
     ServerSession(String name, InputStream in, FrameWriter writer, MethodTable methods,
             ThreadFactory handlerThreads, BooleanSupplier stopping) {
@@ -47,6 +49,14 @@ final class ServerSession {
 
     /** Reads and dispatches frames until the input ends or breaks. */
     End run() {
+        try {
+            return readLoop();
+        } finally {
+            ended = true;
+        }
+    }
+
+    private End readLoop() {
         while (true) {
             Frame frame;
             try {
@@ -79,6 +89,11 @@ final class ServerSession {
 
     private void answer(Frame.Request frame) {
         Response response = dispatch(frame);
+        if (ended) {
+            LOG.log(Level.DEBUG, "ttrpc " + name + ": session ended, dropping the response of "
+                    + fullMethod(frame.request()) + " on stream " + Integer.toUnsignedString(frame.streamId()));
+            return;
+        }
         Frame.Response out = new Frame.Response(frame.streamId(), response);
         try {
             try {

@@ -39,6 +39,54 @@ class SerialTransportTest {
         }
     }
 
+    /** A call still running when its host goes away must not answer the next host on the same port. */
+    @Test
+    void lateResponsesDoNotLeakIntoTheNextHostSession() throws Exception {
+        FakeSerialPort port = new FakeSerialPort();
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (TtrpcServer server = new TtrpcServer()) {
+            server.register("test.Echo", "Slow", KeyValue.parser(), (KeyValue r) -> {
+                started.countDown();
+                release.await();
+                return kv("stale");
+            });
+            java.util.concurrent.CountDownLatch gateStarted = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+            server.register("test.Echo", "Gate", KeyValue.parser(), (KeyValue r) -> {
+                gateStarted.countDown();
+                gate.await();
+                return kv("fresh");
+            });
+            server.serveDevice(port.guest());
+
+            TtrpcClient first = new TtrpcClient(port.connectHost());
+            Thread caller = Thread.ofVirtual().start(() -> {
+                try {
+                    first.call("test.Echo", "Slow", kv("x"), KeyValue.parser(), Duration.ofSeconds(30));
+                } catch (TtrpcException expected) {
+                    // the host went away
+                }
+            });
+            assertTrue(started.await(5, java.util.concurrent.TimeUnit.SECONDS));
+            first.close();
+            caller.join(5000);
+            Thread.sleep(100); // the server notices the end of the session
+
+            TtrpcClient second = new TtrpcClient(port.connectHost());
+            // the new client's first call is also stream 1, and is in flight when the old call finishes
+            var fresh = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> second.call("test.Echo", "Gate", kv(""), KeyValue.parser(), Duration.ofSeconds(10)),
+                    r -> Thread.ofVirtual().start(r));
+            assertTrue(gateStarted.await(5, java.util.concurrent.TimeUnit.SECONDS));
+            release.countDown(); // the old answer for stream 1 must be dropped, not sent to this host
+            Thread.sleep(200);
+            gate.countDown();
+            assertEquals(kv("fresh"), fresh.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            second.close();
+        }
+    }
+
     /**
      * A real character device: the slave of a raw-mode pty stands in for /dev/vportNpM (opened
      * once by path, read and written through one descriptor), the master for QEMU's chardev.
