@@ -53,9 +53,12 @@ public final class Container {
         state = s;
     }
 
-    /** The process for an exec id; "" is the init process. */
+    /**
+     * The process for an exec id; "" is the init process, and so is the container's own id (the
+     * exec id of the init process in CreateContainer, which Kata's runtime sends for it).
+     */
     public Proc process(String execId) {
-        if (execId.isEmpty()) {
+        if (execId.isEmpty() || execId.equals(id)) {
             return init;
         }
         Proc p = execs.get(execId);
