@@ -39,6 +39,9 @@ public interface SandboxBackend {
     /** Container metrics as containerd expects them: an Any of io.containerd.cgroups.v1.Metrics (or v2). */
     Any stats(String containerId);
 
+    /** Drops what the backend keeps of a finished exec (after its Delete). */
+    default void forgetExec(String containerId, String execId) {}
+
     /** Removes a container (stopping it if needed) and its host resources. */
     void deleteContainer(String containerId);
 

@@ -340,6 +340,9 @@ public final class TaskService {
                 ExitStatus exit = p.checkDeletable();
                 c.execs.remove(execId);
                 closeIo(p);
+                if (sandbox != null) {
+                    sandbox.forgetExec(id, execId);
+                }
                 return new Deleted(p.pid(), exit != null ? exit : new ExitStatus(0, clock.instant()));
             }
         }

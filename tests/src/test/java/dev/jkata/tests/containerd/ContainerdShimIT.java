@@ -101,6 +101,6 @@ class ContainerdShimIT {
     void exitStatusComesThrough() throws Exception {
         String id = newId();
         Containerd.Result r = run(containerd, "run", "--runtime", RUNTIME, "--rm", KataSetup.IMAGE, id, "sh", "-c", "exit 7");
-        assertEquals(7, r.exit(), r.describe());
+        assertEquals(7, r.exit(), r.describe() + "\n" + containerd.log());
     }
 }
