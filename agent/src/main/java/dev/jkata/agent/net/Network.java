@@ -142,7 +142,15 @@ public final class Network {
                 cmd.addAll(List.of("lladdr", n.getLladdr()));
             }
             cmd.addAll(List.of("dev", n.getDevice(), "nud", "permanent"));
-            ip.run(cmd);
+            try {
+                ip.run(cmd);
+            } catch (AgentException e) {
+                if (n.getLladdr().isEmpty()) {
+                    throw e;
+                }
+                // busybox ip only shows and flushes neighbours: set a permanent entry with arp
+                ip.arp(List.of("-i", n.getDevice(), "-s", n.getToIPAddress().getAddress(), n.getLladdr()));
+            }
         }
     }
 

@@ -126,4 +126,24 @@ class NetworkTest {
                 "nud", "permanent"), calls.getLast());
         assertThrows(AgentException.class, () -> n.addNeighbors(List.of(ARPNeighbor.newBuilder().build())));
     }
+
+    @Test
+    void fallsBackToArpWhenIpCannotReplaceNeighbours() throws Exception {
+        List<List<String>> arp = new ArrayList<>();
+        Network n = new Network(new IpCommand() {
+            @Override
+            public String run(List<String> args) {
+                throw AgentException.internal("ip: invalid argument 'replace' to 'ip'", null);
+            }
+
+            @Override
+            public String arp(List<String> args) {
+                arp.add(args);
+                return "";
+            }
+        }, net);
+        n.addNeighbors(List.of(ARPNeighbor.newBuilder().setDevice("eth0").setLladdr("aa:bb:cc:dd:ee:ff")
+                .setToIPAddress(IPAddress.newBuilder().setAddress("10.0.0.1")).build()));
+        assertEquals(List.of(List.of("-i", "eth0", "-s", "10.0.0.1", "aa:bb:cc:dd:ee:ff")), arp);
+    }
 }

@@ -10,7 +10,7 @@ import java.util.List;
 public final class BusyboxRootfs {
 
     static final List<String> APPLETS = List.of("sh", "echo", "cat", "sleep", "uname", "stty", "true", "false",
-            "ls", "head", "dd", "id", "hostname", "ps", "kill", "tail");
+            "ls", "head", "dd", "id", "hostname", "ps", "kill", "tail", "ip", "date", "grep");
 
     private BusyboxRootfs() {
     }

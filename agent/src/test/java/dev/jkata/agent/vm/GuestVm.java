@@ -22,6 +22,9 @@ public final class GuestVm implements AutoCloseable {
     public static final Path KERNEL = REPO.resolve("build/guest/vmlinux.container");
     public static final Path INITRD = REPO.resolve("build/guest/kata-containers-initrd.img");
 
+    /** The MAC address of the guest's one NIC (QEMU user networking, 10.0.2.0/24). */
+    public static final String MAC = "02:00:00:00:00:01";
+
     private final Path dir;
     private final Process virtiofsd;
     private final Process qemu;
@@ -67,6 +70,7 @@ public final class GuestVm implements AutoCloseable {
                 "-device", "virtserialport,bus=serial0.0,chardev=agent0,name=agent.channel.0",
                 "-chardev", "socket,id=vfs0,path=" + vfsSock,
                 "-device", "vhost-user-fs-device,chardev=vfs0,tag=kataShared",
+                "-netdev", "user,id=n0", "-device", "virtio-net-device,netdev=n0,mac=" + MAC,
                 "-device", "virtio-rng-device");
         Process qemu = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("qemu.log").toFile()).start();
