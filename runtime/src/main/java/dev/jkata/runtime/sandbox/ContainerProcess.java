@@ -119,8 +119,9 @@ public final class ContainerProcess {
             try {
                 code = agent.waitProcess(containerId, execId);
             } catch (AgentException e) {
-                LOG.log(System.Logger.Level.DEBUG, "WaitProcess {0}/{1} failed: {2}", containerId, execId,
-                        e.getMessage());
+                LOG.log(agent.isClosed() ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                        "WaitProcess {0}/{1} failed, reporting status {2}: {3}", containerId, execId,
+                        ExitStatus.VM_GONE, e.getMessage());
                 code = ExitStatus.VM_GONE;
             }
             if (complete(code)) {

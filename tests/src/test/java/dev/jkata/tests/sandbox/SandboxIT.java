@@ -1,0 +1,176 @@
+package dev.jkata.tests.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jkata.hypervisor.qemu.Qemu;
+import dev.jkata.runtime.agent.ConsoleTail;
+import dev.jkata.runtime.config.AgentConfig;
+import dev.jkata.runtime.config.KataConfig;
+import dev.jkata.runtime.config.QemuConfig;
+import dev.jkata.runtime.oci.OciBundle;
+import dev.jkata.runtime.sandbox.Container;
+import dev.jkata.runtime.sandbox.ContainerProcess;
+import dev.jkata.runtime.sandbox.ExitStatus;
+import dev.jkata.runtime.sandbox.Sandbox;
+import dev.jkata.runtime.sandbox.SandboxConfig;
+import dev.jkata.runtime.sandbox.SandboxConfigs;
+import dev.jkata.runtime.state.HostProcesses;
+import dev.jkata.runtime.state.SandboxCleaner;
+import dev.jkata.runtime.state.SandboxState;
+import dev.jkata.runtime.state.StateStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sandbox end to end on this host: real QEMU (TCG here), real virtiofsd, the project's guest
+ * kernel + initrd with the Java kata agent and crun, a busybox container. Needs root.
+ */
+class SandboxIT {
+
+    private static final Duration BOOT = Duration.ofSeconds(180);
+
+    @TempDir
+    Path tmp;
+
+    private final List<Sandbox> sandboxes = new ArrayList<>();
+    private final List<Path> stateDirs = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (Sandbox s : sandboxes) {
+            s.close();
+        }
+        for (Path dir : stateDirs) {
+            SandboxCleaner.cleanup(dir);
+        }
+    }
+
+    private SandboxConfig config(GuestAssets assets) {
+        QemuConfig.Builder q = KataConfig.defaults().hypervisor().toBuilder();
+        q.path = GuestAssets.QEMU;
+        q.kernel = assets.kernel();
+        q.initrd = assets.initrd();
+        q.virtioFsDaemon = GuestAssets.VIRTIOFSD;
+        q.defaultMemoryMiB = 512;
+        q.defaultVcpus = 1;
+        KataConfig kata = KataConfig.defaults().withHypervisor(q.build())
+                .withAgent(new AgentConfig(BOOT, false, List.of(), true, 0));
+        return SandboxConfigs.from(kata, tmp.resolve("run"), tmp.resolve("shared/sandboxes"));
+    }
+
+    private Sandbox create(String id, SandboxConfig config) throws Exception {
+        stateDirs.add(config.runRoot().resolve(id));
+        Sandbox s = Sandbox.create(id, config, new Qemu(), "sandbox-it");
+        sandboxes.add(s);
+        return s;
+    }
+
+    @Test
+    void busyboxContainerRunsInTheGuestKernelAndEverythingIsCleanedUp() throws Exception {
+        GuestAssets assets = GuestAssets.require();
+        Path rootfs = BusyboxBundle.rootfs(tmp);
+        Path volume = tmp.resolve("volume.txt");
+        Files.writeString(volume, "from the host volume\n");
+        SandboxConfig config = config(assets);
+        String hostKernel = Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
+
+        long t0 = System.nanoTime();
+        Sandbox sandbox = create("sandbox-it-1", config);
+        System.out.printf("sandbox up in %d ms (VM pid %d, %s)%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), sandbox.vm().pid(), sandbox.vm().accelerator());
+        Path stateDir = sandbox.stateDir();
+        Path sharedBase = sandbox.sharedDir().getParent();
+        SandboxState saved = StateStore.load(stateDir);
+        assertEquals(sandbox.vm().pid(), saved.vmPid());
+        assertTrue(saved.virtiofsdPid() > 0, "virtiofsd pid recorded: " + saved);
+
+        // 1. uname -r and the volume, exit code passed through.
+        Path bundle1 = BusyboxBundle.write(tmp.resolve("bundle1"), rootfs,
+                List.of("/bin/sh", "-c", "uname -r; cat /etc/volume.txt; echo oops >&2; exit 7"), volume);
+        Container c1 = sandbox.createContainer("c1", OciBundle.load(bundle1), List.of());
+        assertTrue(isMounted(sandbox.sharedDir().resolve("c1/rootfs")), "rootfs mounted on the host");
+        CompletableFuture<String> out1 = readAll(c1.init().stdout());
+        CompletableFuture<String> err1 = readAll(c1.init().stderr());
+        c1.start();
+        ExitStatus exit1 = c1.init().exited().get(60, TimeUnit.SECONDS);
+        String stdout = out1.get(30, TimeUnit.SECONDS);
+        String[] lines = stdout.split("\n");
+        System.out.println("container stdout: " + stdout.replace("\n", " | "));
+        assertEquals(7, exit1.code(), () -> "exit code passthrough; stdout: " + stdout + " stderr: " + err1.getNow("?")
+                + "\nconsole:\n" + ConsoleTail.of(sandbox.vm().consoleLog(), 6000));
+        String guestKernel = lines[0].trim();
+        assertNotEquals(hostKernel, guestKernel, "the container must run on the guest's kernel");
+        assertTrue(guestKernel.matches("\\d+\\.\\d+\\.\\d+.*"), "a kernel release: " + guestKernel);
+        assertEquals("from the host volume", lines[1].trim());
+        assertEquals("oops", err1.get(30, TimeUnit.SECONDS).trim());
+        c1.remove();
+        assertFalse(isMounted(sandbox.sharedDir().resolve("c1/rootfs")), "rootfs unmounted after remove");
+        assertFalse(Files.exists(sandbox.sharedDir().resolve("c1")));
+
+        // 2. a long-running container: exec into it, then kill it.
+        Path bundle2 = BusyboxBundle.write(tmp.resolve("bundle2"), rootfs, List.of("/bin/sleep", "600"), volume);
+        Container c2 = sandbox.createContainer("c2", OciBundle.load(bundle2), List.of());
+        c2.start();
+        ContainerProcess exec = c2.exec("e1", dev.jkata.proto.agent.Process.newBuilder()
+                .addAllArgs(List.of("/bin/sh", "-c", "echo exec-ok; exit 3"))
+                .addEnv("PATH=/bin").setCwd("/").build());
+        CompletableFuture<String> execOut = readAll(exec.stdout());
+        assertEquals(3, exec.exited().get(60, TimeUnit.SECONDS).code());
+        assertEquals("exec-ok", execOut.get(30, TimeUnit.SECONDS).trim());
+        c2.signal(9, false);
+        assertEquals(137, c2.init().exited().get(60, TimeUnit.SECONDS).code(), "SIGKILL status");
+
+        // 3. destroy: no VMM or virtiofsd left, nothing mounted, directories gone.
+        long vmPid = sandbox.vm().pid();
+        sandbox.stop();
+        assertFalse(ProcessHandle.of(vmPid).map(ProcessHandle::isAlive).orElse(false), "QEMU still alive");
+        assertFalse(ProcessHandle.of(saved.virtiofsdPid()).map(ProcessHandle::isAlive).orElse(false),
+                "virtiofsd still alive");
+        assertEquals(List.of(), HostProcesses.withArgument(stateDir.toString()), "processes naming " + stateDir);
+        assertEquals(List.of(), mountsUnder(tmp), "mounts left under " + tmp);
+        assertFalse(Files.exists(stateDir), stateDir + " removed");
+        assertFalse(Files.exists(sharedBase), sharedBase + " removed");
+        assertTrue(Files.isRegularFile(volume), "the host volume itself is untouched");
+    }
+
+    private static CompletableFuture<String> readAll(InputStream in) {
+        CompletableFuture<String> f = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                f.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
+    private static boolean isMounted(Path point) throws IOException {
+        return mountsUnder(point).contains(point.toString());
+    }
+
+    private static List<String> mountsUnder(Path dir) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] f = line.split(" ");
+            if (f.length > 4 && (f[4].equals(dir.toString()) || f[4].startsWith(dir + "/"))) {
+                out.add(f[4]);
+            }
+        }
+        return out;
+    }
+}
