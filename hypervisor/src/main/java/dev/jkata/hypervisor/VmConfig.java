@@ -1,7 +1,10 @@
 package dev.jkata.hypervisor;
 
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything needed to boot one VM.
@@ -20,6 +23,10 @@ import java.util.Objects;
  * @param sharedFs shared filesystem
  * @param accelerator requested accelerator
  * @param debug more verbose guest/VMM output
+ * @param netDevices guest network devices (empty = no network)
+ * @param netns network namespace file the VMM is started in ({@code /var/run/netns/x},
+ *     {@code /proc/<pid>/ns/net}), or {@code null} = the caller's; needed when {@code netDevices}
+ *     name tap devices that live in a pod's namespace
  */
 public record VmConfig(
         String id,
@@ -35,7 +42,17 @@ public record VmConfig(
         int memoryMiB,
         SharedFs sharedFs,
         AcceleratorChoice accelerator,
-        boolean debug) {
+        boolean debug,
+        List<NetDevice> netDevices,
+        Path netns) {
+
+    /** A VM without network devices, started in the caller's network namespace. */
+    public VmConfig(String id, Path stateDir, Path hypervisorPath, Path kernel, Path initrd, Path image,
+            String machineType, String kernelParams, int vcpus, int maxVcpus, int memoryMiB, SharedFs sharedFs,
+            AcceleratorChoice accelerator, boolean debug) {
+        this(id, stateDir, hypervisorPath, kernel, initrd, image, machineType, kernelParams, vcpus, maxVcpus,
+                memoryMiB, sharedFs, accelerator, debug, List.of(), null);
+    }
 
     public VmConfig {
         Objects.requireNonNull(id, "id");
@@ -62,5 +79,21 @@ public record VmConfig(
         kernelParams = kernelParams == null ? "" : kernelParams.trim();
         sharedFs = sharedFs == null ? new SharedFs.None() : sharedFs;
         accelerator = accelerator == null ? AcceleratorChoice.AUTO : accelerator;
+        netDevices = netDevices == null ? List.of() : List.copyOf(netDevices);
+        Set<String> ids = new HashSet<>();
+        for (NetDevice d : netDevices) {
+            if (!ids.add(d.id())) {
+                throw new IllegalArgumentException("netDevices: device id \"" + d.id() + "\" used twice");
+            }
+        }
+    }
+
+    /**
+     * A copy with these network devices, started in {@code namespace} ({@code null} = the caller's
+     * network namespace).
+     */
+    public VmConfig withNetwork(List<NetDevice> devices, Path namespace) {
+        return new VmConfig(id, stateDir, hypervisorPath, kernel, initrd, image, machineType, kernelParams, vcpus,
+                maxVcpus, memoryMiB, sharedFs, accelerator, debug, devices, namespace);
     }
 }

@@ -56,7 +56,7 @@ public final class Qemu implements Hypervisor {
     public VirtualMachine start(VmConfig config) throws HypervisorException {
         LaunchPlan plan = plan(config);
         checkInputs(plan);
-        List<String> cmd = QemuCommandLine.build(plan);
+        List<String> cmd = QemuCommandLine.launch(plan);
         Optional<Process> virtiofsd = Optional.empty();
         Process qemu = null;
         try {
@@ -121,6 +121,15 @@ public final class Qemu implements Hypervisor {
         }
         if (c.initrd() == null && c.image() == null) {
             throw new HypervisorException("VM " + c.id() + ": expected an initrd or an image, got neither");
+        }
+        if (c.netns() != null) {
+            if (!Files.exists(c.netns())) {
+                throw new HypervisorException("VM " + c.id() + ": network namespace " + c.netns() + ": not found");
+            }
+            if (!Files.isExecutable(QemuCommandLine.NSENTER)) {
+                throw new HypervisorException("VM " + c.id() + ": " + QemuCommandLine.NSENTER
+                        + " (util-linux) is needed to start QEMU in network namespace " + c.netns());
+            }
         }
         if (c.sharedFs() instanceof SharedFs.Virtio9p fs && !Files.isDirectory(fs.sharedDir())) {
             throw new HypervisorException("virtio-9p shared directory " + fs.sharedDir() + ": not a directory");

@@ -1,6 +1,7 @@
 package dev.jkata.hypervisor.qemu;
 
 import dev.jkata.hypervisor.Accelerator;
+import dev.jkata.hypervisor.NetDevice;
 import dev.jkata.hypervisor.SharedFs;
 import dev.jkata.hypervisor.VmConfig;
 import java.nio.file.Path;
@@ -22,7 +23,26 @@ final class QemuCommandLine {
             "i8042.direct=1", "i8042.dumbkbd=1", "i8042.nopnp=1", "i8042.noaux=1",
             "noreplace-smp", "reboot=k", "cryptomgr.notests", "net.ifnames=0", "panic=1");
 
+    /** util-linux's nsenter: starts QEMU inside the pod's network namespace, where its tap devices are. */
+    static final Path NSENTER = Path.of("/usr/bin/nsenter");
+
     private QemuCommandLine() {
+    }
+
+    /**
+     * The process to start: {@link #build} as it is, or behind {@code nsenter --net=<netns> --} when the
+     * VM has a network namespace (nsenter enters only the network namespace and then execs QEMU, so the
+     * started process is QEMU itself, with the same pid).
+     */
+    static List<String> launch(LaunchPlan plan) {
+        List<String> qemu = build(plan);
+        Path netns = plan.config().netns();
+        if (netns == null) {
+            return qemu;
+        }
+        List<String> a = new ArrayList<>(List.of(NSENTER.toString(), "--net=" + netns, "--"));
+        a.addAll(qemu);
+        return List.copyOf(a);
     }
 
     static List<String> build(LaunchPlan plan) {
@@ -94,8 +114,24 @@ final class QemuCommandLine {
                         + ",fsdev=fs0,mount_tag=" + escape(fs.tag())));
             }
         }
+        for (NetDevice d : c.netDevices()) {
+            a.addAll(netDeviceArgs(d, microvm));
+        }
         a.addAll(List.of("-device", (microvm ? "virtio-rng-device" : "virtio-rng-pci")));
         return List.copyOf(a);
+    }
+
+    /**
+     * A tap opened by name (no helper scripts, no vhost-net: the host may lack /dev/vhost-net) and the
+     * virtio-net device the guest sees, with the MAC the pod's interface has.
+     */
+    static List<String> netDeviceArgs(NetDevice device, boolean microvm) {
+        return switch (device) {
+            case NetDevice.Tap t -> List.of(
+                    "-netdev", "tap,id=" + t.id() + ",ifname=" + t.tapName() + ",script=no,downscript=no,vhost=off",
+                    "-device", (microvm ? "virtio-net-device" : "virtio-net-pci") + ",netdev=" + t.id()
+                            + ",mac=" + t.mac());
+        };
     }
 
     /** Our base parameters, console, TSC hint and root device, then the configured parameters. */
