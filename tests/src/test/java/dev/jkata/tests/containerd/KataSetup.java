@@ -22,12 +22,26 @@ public final class KataSetup {
 
     /** Kernel and initrd from /opt/kata or build/guest; outside CI a missing file skips the test, in CI it fails. */
     public static Assets assets() {
+        Assets best = null;
+        long bestTime = Long.MIN_VALUE;
         for (Path dir : new Path[] {INSTALLED, BUILT}) {
             Path k = dir.resolve("vmlinux.container");
             Path i = dir.resolve("kata-containers-initrd.img");
             if (Files.isReadable(k) && Files.isReadable(i)) {
-                return new Assets(k, i);
+                long t;
+                try {
+                    t = Files.getLastModifiedTime(i).toMillis();
+                } catch (IOException e) {
+                    continue;
+                }
+                if (t > bestTime) { // the newer build wins: build/guest while developing, /opt/kata once installed
+                    best = new Assets(k, i);
+                    bestTime = t;
+                }
             }
+        }
+        if (best != null) {
+            return best;
         }
         String msg = "guest assets missing: need vmlinux.container and kata-containers-initrd.img in "
                 + INSTALLED + " or " + BUILT + " (osbuilder/build-guest.sh makes them)";
