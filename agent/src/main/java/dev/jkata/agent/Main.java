@@ -57,7 +57,12 @@ public final class Main {
                     + " not supported yet: logging to the console");
         }
         if (options.debugConsole()) {
-            DebugConsole.start();
+            // the guest's /init starts the shell: a second one would fight over the console
+            LOG.log(System.Logger.Level.INFO, "agent.debug_console: the shell on the console comes from /init");
+        }
+        if (options.containerPipeSize() != 0) {
+            LOG.log(System.Logger.Level.INFO, "agent.container_pipe_size=" + options.containerPipeSize()
+                    + " noted; container pipes keep the kernel default size");
         }
         AgentChannel channel = AgentChannel.select(Path.of("/sys"), Path.of("/dev"), Duration.ofSeconds(10));
         TtrpcServer server = new TtrpcServer(Thread.ofPlatform().daemon().name("rpc-", 0).factory());
@@ -66,8 +71,16 @@ public final class Main {
             case AgentChannel.Serial s -> server.serveSerial(s.device());
             case AgentChannel.Vsock v -> listenVsock(server, v.port());
         }
-        System.err.println("agent ready on " + channel);
+        System.err.println("agent ready on " + channel + " (guest uptime " + uptime() + " s)");
         server.awaitClosed();
+    }
+
+    private static String uptime() {
+        try {
+            return Files.readString(Path.of("/proc/uptime")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     static void listenVsock(TtrpcServer server, int port) {

@@ -31,6 +31,7 @@ public final class Sandbox {
     private final OciRuntime runtime;
     private final Storages storages;
     private final Path bundles;
+    private final Path cgroupRoot;
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
     /** Guarded by this. */
     private String sandboxId = "";
@@ -38,12 +39,14 @@ public final class Sandbox {
     private List<Path> sandboxStorages = List.of();
 
     /**
-     * @param bundles where container bundles go: /run/kata-containers in the guest
+     * @param bundles    where container bundles go: /run/kata-containers in the guest
+     * @param cgroupRoot the cgroup directory holding one directory per container
      */
-    public Sandbox(OciRuntime runtime, Storages storages, Path bundles) {
+    public Sandbox(OciRuntime runtime, Storages storages, Path bundles, Path cgroupRoot) {
         this.runtime = runtime;
         this.storages = storages;
         this.bundles = bundles;
+        this.cgroupRoot = cgroupRoot;
     }
 
     public Storages storages() {
@@ -173,12 +176,35 @@ public final class Sandbox {
         return p;
     }
 
+    /**
+     * Signals one process; an empty exec id signals the init process and every other process
+     * in the container's cgroup.
+     */
     public void signal(String id, String execId, int signal) {
         if (signal <= 0 || signal > 64) {
             throw AgentException.invalid("signal " + signal + " is not a valid signal number (1-64)");
         }
         Container c = get(id);
         c.process(execId).signal(signal);
+        if (execId.isEmpty() && !(c.state() instanceof ContainerState.Created)) {
+            for (int pid : cgroupPids(id)) {
+                try {
+                    dev.jkata.agent.os.Native.kill(pid, signal);
+                } catch (AgentException e) {
+                    // the process exited meanwhile
+                }
+            }
+        }
+    }
+
+    private List<Integer> cgroupPids(String id) {
+        Path procs = cgroupRoot.resolve(id).resolve("cgroup.procs");
+        try {
+            return Files.exists(procs) ? Files.readAllLines(procs).stream().map(String::trim)
+                    .filter(s -> !s.isEmpty()).map(Integer::parseInt).toList() : List.of();
+        } catch (IOException | NumberFormatException e) {
+            return List.of();
+        }
     }
 
     public int waitProcess(String id, String execId) {

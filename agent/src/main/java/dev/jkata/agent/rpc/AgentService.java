@@ -43,7 +43,8 @@ public final class AgentService {
 
     public AgentService(AgentEnv env) {
         this.env = env;
-        this.sandbox = new Sandbox(env.runtime(), new dev.jkata.agent.storage.Storages(env.mounter()), env.bundles());
+        this.sandbox = new Sandbox(env.runtime(), new dev.jkata.agent.storage.Storages(env.mounter()), env.bundles(),
+                env.cgroupRoot());
         this.network = new Network(env.ip(), env.sys().resolve("class/net"));
         this.copyFiles = new CopyFiles(env.bundles());
         this.guest = new GuestResources(env.sys());

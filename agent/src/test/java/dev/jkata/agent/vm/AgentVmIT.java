@@ -84,8 +84,8 @@ class AgentVmIT {
                 "uname -r; hostname; echo oops >&2; exit 3"));
         agent.start("c1");
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> agent.readAll("c1", "", false));
-        String out = agent.readAll("c1", "", true);
-        assertEquals(3, agent.waitProcess("c1", ""));
+        String out = agent.readAll("c1", "c1", true);
+        assertEquals(3, agent.waitProcess("c1", "c1"), "the container id names the init process");
         assertTrue(out.contains("6.1.0"), "guest kernel release in: " + out);
         assertTrue(out.contains("c1"), "container hostname in: " + out);
         assertEquals("oops\n", err.get(60, TimeUnit.SECONDS));
