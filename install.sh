@@ -4,6 +4,7 @@
 # busybox container in a VM and prints the host and guest kernels side by side.
 # Idempotent: every step checks whether it is needed, so a second run is quick and changes nothing.
 # Usage: ./install.sh [--no-demo]
+# JKATA_SKIP_BUILD=1 skips the Maven step (for developers who just built the modules themselves).
 set -euo pipefail
 cd "$(dirname "$0")"
 REPO=$PWD
@@ -11,7 +12,7 @@ DEMO=1
 for a in "$@"; do
   case $a in
     --no-demo) DEMO=0 ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown argument '$a' (usage: $0 [--no-demo])" >&2; exit 2 ;;
   esac
 done
@@ -51,11 +52,14 @@ newer=""
 if [ -f "$STAMP" ] && [ -f deploy/target/jkata-lib/.complete ]; then
   newer=$(find pom.xml ./*/pom.xml ./*/src -newer "$STAMP" -type f -print -quit 2>/dev/null || true)
 fi
-if [ ! -f "$STAMP" ] || [ ! -f deploy/target/jkata-lib/.complete ] || [ -n "$newer" ]; then
+if [ -n "${JKATA_SKIP_BUILD:-}" ]; then
+  step "Maven build skipped (JKATA_SKIP_BUILD is set; the jars in deploy/target are used as they are)"
+elif [ ! -f "$STAMP" ] || [ ! -f deploy/target/jkata-lib/.complete ] || [ -n "$newer" ]; then
   step "building with Maven (mvn install -DskipTests)"
   [ -z "$newer" ] || note "changed since the last build: $newer"
   touch "$STAMP.new"
-  mvn -B -q install -DskipTests
+  commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+  mvn -B -q install -DskipTests -Djkata.commit="$commit"
   touch deploy/target/jkata-lib/.complete
   mv -f "$STAMP.new" "$STAMP"
 else
@@ -63,9 +67,20 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------------
-step "guest kernel and initrd (osbuilder/build-guest.sh build/guest)"
-[ -x osbuilder/build-guest.sh ] || die "osbuilder/build-guest.sh is missing"
-osbuilder/build-guest.sh "$REPO/build/guest"
+GUEST=build/guest
+guest_newer=""
+if [ -f $GUEST/vmlinux.container ] && [ -f $GUEST/kata-containers-initrd.img ]; then
+  guest_newer=$(find agent/pom.xml agent/src osbuilder/pom.xml osbuilder/src osbuilder/*.sh \
+                  -newer $GUEST/kata-containers-initrd.img -type f -print -quit 2>/dev/null || true)
+fi
+if [ -f $GUEST/vmlinux.container ] && [ -f $GUEST/kata-containers-initrd.img ] && [ -z "$guest_newer" ]; then
+  step "guest kernel and initrd up to date ($GUEST; no agent or osbuilder source is newer)"
+else
+  step "guest kernel and initrd (osbuilder/build-guest.sh $GUEST)"
+  [ -z "$guest_newer" ] || note "changed since the last guest build: $guest_newer"
+  [ -x osbuilder/build-guest.sh ] || die "osbuilder/build-guest.sh is missing"
+  osbuilder/build-guest.sh "$REPO/$GUEST"
+fi
 
 # ---------------------------------------------------------------------------------------------
 step "installing /opt/kata"
