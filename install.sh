@@ -146,7 +146,8 @@ if ctr -a "$CTR_SOCK" images ls -q | grep -qx "$IMG"; then
   note "image $IMG present"
 else
   [ -x tests/images/build-busybox-image.sh ] || die "tests/images/build-busybox-image.sh is missing"
-  tests/images/build-busybox-image.sh "$REPO/build/images" >/dev/null
+  tests/images/build-busybox-image.sh "$REPO/build/images" >build/images.log 2>&1 \
+    || { tail -20 build/images.log >&2; die "building the busybox image failed (log: build/images.log)"; }
   ctr -a "$CTR_SOCK" images import --base-name docker.io/library/bb "$REPO/build/images/bb-oci.tar" >/dev/null
   note "imported $IMG"
 fi
@@ -158,5 +159,6 @@ start=$(date +%s.%N)
 guest=$(ctr -a "$CTR_SOCK" run --rm --runtime io.containerd.kata.v2 "$IMG" jkata-demo uname -r) \
   || die "the demo container failed (see kata-runtime check, and the shim log in $LOG)"
 secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-printf '\n    %-14s %s\n' "host kernel:" "$(uname -r)" "guest kernel:" "$(printf '%s' "$guest" | tr -d '\r')"
+printf '\n    %-14s %s\n' "host kernel:" "$(uname -r)"
+printf '    %-14s %s\n' "guest kernel:" "$(printf '%s' "$guest" | tr -d '\r')"
 note "(container run in its own VM in ${secs}s)"
