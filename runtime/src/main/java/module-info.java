@@ -11,6 +11,7 @@ module dev.jkata.runtime {
     exports dev.jkata.runtime.annotations;
     exports dev.jkata.runtime.agent;
     exports dev.jkata.runtime.oci;
+    exports dev.jkata.runtime.network;
     exports dev.jkata.runtime.sandbox;
     exports dev.jkata.runtime.state;
     exports dev.jkata.runtime.storage;
