@@ -7,6 +7,7 @@ import dev.jkata.proto.agent.Root;
 import dev.jkata.proto.agent.Spec;
 import dev.jkata.runtime.oci.OciBundle;
 import dev.jkata.runtime.state.SandboxCleaner;
+import dev.jkata.runtime.storage.LinuxMounter;
 import dev.jkata.runtime.storage.Mounter;
 import dev.jkata.runtime.storage.StorageException;
 import dev.jkata.ttrpc.Code;
@@ -95,7 +96,7 @@ final class ContainerStorage {
                         + " is not a directory and no rootfs mounts were given");
             }
             doMount(cid, () -> mounter.bind(source, rootDir, false), "bind " + source + " on " + rootDir);
-            undo.push("unmount " + rootDir, () -> mounter.unmount(rootDir));
+            undo.push("unmount " + rootDir, () -> unmountIfMounted(mounter, rootDir));
             mounts.add(rootDir);
             return;
         }
@@ -108,7 +109,7 @@ final class ContainerStorage {
             List<String> opts = options;
             doMount(cid, () -> mounter.mount(m.source(), rootDir, m.type(), opts),
                     "mount " + m.type() + " " + m.source() + " on " + rootDir);
-            undo.push("unmount " + rootDir, () -> mounter.unmount(rootDir));
+            undo.push("unmount " + rootDir, () -> unmountIfMounted(mounter, rootDir));
             mounts.add(rootDir);
         }
     }
@@ -133,7 +134,7 @@ final class ContainerStorage {
         }
         boolean readOnly = m.getOptionsList().contains("ro");
         doMount(cid, () -> mounter.bind(source, target, readOnly), "bind " + source + " on " + target);
-        undo.push("unmount " + target, () -> mounter.unmount(target));
+        undo.push("unmount " + target, () -> unmountIfMounted(mounter, target));
         mounts.add(target);
     }
 
@@ -163,6 +164,17 @@ final class ContainerStorage {
         String name = Path.of(destination.isEmpty() ? "mount" : destination).getFileName() == null ? "root"
                 : Path.of(destination).getFileName().toString();
         return name.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    /** Unmounts; a mount that is already gone (EINVAL/ENOENT, e.g. after SandboxCleaner) is fine. */
+    static void unmountIfMounted(Mounter mounter, Path point) throws StorageException {
+        try {
+            mounter.unmount(point);
+        } catch (StorageException e) {
+            if (!LinuxMounter.notMounted(e)) {
+                throw e;
+            }
+        }
     }
 
     private static void mkdirs(String cid, Path dir) throws SandboxException {

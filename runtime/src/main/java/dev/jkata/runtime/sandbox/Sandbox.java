@@ -9,6 +9,8 @@ import dev.jkata.proto.agent.CreateContainerRequest;
 import dev.jkata.proto.agent.CreateSandboxRequest;
 import dev.jkata.runtime.agent.AgentClient;
 import dev.jkata.runtime.agent.AgentException;
+import dev.jkata.runtime.network.NetworkSpec;
+import dev.jkata.runtime.network.PodNetwork;
 import dev.jkata.runtime.oci.OciBundle;
 import dev.jkata.runtime.state.ContainerState;
 import dev.jkata.runtime.state.HostProcesses;
@@ -107,6 +109,24 @@ public final class Sandbox implements AutoCloseable {
      */
     public static Sandbox create(String id, SandboxConfig config, Hypervisor hypervisor, String hostname,
             Mounter mounter) throws SandboxException {
+        return create(id, config, hypervisor, hostname, mounter, NetworkSpec.NONE);
+    }
+
+    /** {@link #create(String, SandboxConfig, Hypervisor, String, Mounter, NetworkSpec)} with real mounts. */
+    public static Sandbox create(String id, SandboxConfig config, Hypervisor hypervisor, String hostname,
+            NetworkSpec network) throws SandboxException {
+        return create(id, config, hypervisor, hostname, new LinuxMounter(), network);
+    }
+
+    /**
+     * As {@link #create(String, SandboxConfig, Hypervisor, String, Mounter)}, with pod networking: the
+     * interfaces of {@code network}'s namespace are plumbed to taps before the VM boots (QEMU then runs
+     * in that namespace) and configured in the guest before CreateSandbox; {@link #stop()} removes the
+     * plumbing after the VM is gone. {@link NetworkSpec#NONE} = no network devices.
+     */
+    public static Sandbox create(String id, SandboxConfig config, Hypervisor hypervisor, String hostname,
+            Mounter mounter, NetworkSpec network) throws SandboxException {
+        Objects.requireNonNull(network, "network");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(hypervisor, "hypervisor");
         Objects.requireNonNull(mounter, "mounter");
@@ -137,7 +157,10 @@ public final class Sandbox implements AutoCloseable {
             save(new SandboxState(SandboxState.SCHEMA_VERSION, id, stateDir, sharedDir, 0, 0,
                     ProcessHandle.current().pid(), null, List.of()));
 
-            VirtualMachine vm = hypervisor.start(vmConfig(id, config, stateDir, sharedDir));
+            // pod network (dev.jkata.runtime.network): taps + tc in the pod netns, torn down after the VM stops
+            PodNetwork podNetwork = PodNetwork.setUp(id, network);
+            undo.push("tear down the network of " + id, podNetwork::tearDown);
+            VirtualMachine vm = hypervisor.start(podNetwork.applyTo(vmConfig(id, config, stateDir, sharedDir)));
             undo.push("stop VM " + id, () -> stopVm(vm));
             long virtiofsdPid = config.sharedFs() == SandboxConfig.SharedFsType.VIRTIO_FS
                     ? findVirtiofsd(stateDir, vm.pid()) : 0;
@@ -151,6 +174,7 @@ public final class Sandbox implements AutoCloseable {
                     .setHostname(hostname == null || hostname.isBlank() ? id.substring(0, Math.min(12, id.length()))
                             : hostname);
             SharedStorage.forConfig(config.sharedFs()).ifPresent(request::addStorages);
+            podNetwork.configureGuest(agent); // interfaces, routes, neighbours: before CreateSandbox, as upstream
             agent.createSandbox(request.build());
 
             Sandbox sandbox = new Sandbox(id, config, stateDir, sharedDir, vm, agent, mounter, virtiofsdPid, undo);
@@ -392,8 +416,8 @@ public final class Sandbox implements AutoCloseable {
     /** Writes state.json from the current fields; failures are logged (the record is advisory). */
     void persist() {
         synchronized (lock) {
-            if (stopped && !Files.isDirectory(stateDir)) {
-                return;
+            if (!Files.isDirectory(stateDir)) {
+                return; // removed by stop() or by SandboxCleaner
             }
             List<ContainerState> list = new ArrayList<>();
             for (Container c : containers.values()) {

@@ -14,6 +14,7 @@ import dev.jkata.runtime.oci.OciBundle;
 import dev.jkata.runtime.sandbox.Container;
 import dev.jkata.runtime.sandbox.ContainerProcess;
 import dev.jkata.runtime.sandbox.ExitStatus;
+import dev.jkata.runtime.sandbox.RootfsMount;
 import dev.jkata.runtime.sandbox.Sandbox;
 import dev.jkata.runtime.sandbox.SandboxConfig;
 import dev.jkata.runtime.sandbox.SandboxConfigs;
@@ -145,6 +146,59 @@ class SandboxIT {
         assertFalse(Files.exists(stateDir), stateDir + " removed");
         assertFalse(Files.exists(sharedBase), sharedBase + " removed");
         assertTrue(Files.isRegularFile(volume), "the host volume itself is untouched");
+    }
+
+    @Test
+    void cleanerTearsDownASandboxWhoseOwnerIsGoneAndWaitsSeeTheVmDie() throws Exception {
+        GuestAssets assets = GuestAssets.require();
+        Path rootfs = BusyboxBundle.rootfs(tmp);
+        Path volume = tmp.resolve("volume.txt");
+        Files.writeString(volume, "v\n");
+        Sandbox sandbox = create("sandbox-it-2", config(assets));
+        Path stateDir = sandbox.stateDir();
+        Path sharedBase = sandbox.sharedDir().getParent();
+
+        // The rootfs as containerd passes it: an overlay of the image over a writable layer.
+        Path upper = Files.createDirectories(tmp.resolve("ovl/upper"));
+        Path work = Files.createDirectories(tmp.resolve("ovl/work"));
+        List<RootfsMount> overlay = List.of(new RootfsMount("overlay", "overlay",
+                List.of("lowerdir=" + rootfs, "upperdir=" + upper, "workdir=" + work)));
+        Path bundle = BusyboxBundle.write(tmp.resolve("bundle"), tmp.resolve("bundle/rootfs"),
+                List.of("/bin/sh", "-c", "echo written-in-guest > /marker; exec sleep 600"), volume);
+        Container c = sandbox.createContainer("c1", OciBundle.load(bundle), overlay);
+        CompletableFuture<String> out = readAll(c.init().stdout());
+        c.start();
+        waitFor(() -> Files.exists(upper.resolve("marker")), Duration.ofSeconds(60),
+                "the container's write through virtio-fs lands in the overlay's upper dir");
+        assertEquals("written-in-guest\n", Files.readString(upper.resolve("marker")));
+        SandboxState saved = StateStore.load(stateDir);
+        assertEquals(List.of("c1"), saved.containers().stream().map(x -> x.id()).toList());
+        assertEquals("running", saved.containers().getFirst().status());
+
+        // What the shim's delete does when its daemon died: clean up from state.json alone.
+        SandboxCleaner.Report report = SandboxCleaner.cleanup(stateDir);
+        assertTrue(report.killed().contains(saved.vmPid()), report.toString());
+        assertTrue(report.killed().contains(saved.virtiofsdPid()), report.toString());
+        assertEquals(ExitStatus.VM_GONE, c.init().exited().get(5, TimeUnit.SECONDS).code(),
+                "a waiting container learns of the VM's death");
+        assertEquals(List.of(), HostProcesses.withArgument(stateDir.toString()));
+        assertEquals(List.of(), mountsUnder(tmp), "mounts left under " + tmp);
+        assertFalse(Files.exists(stateDir));
+        assertFalse(Files.exists(sharedBase));
+        assertTrue(Files.isRegularFile(rootfs.resolve("bin/busybox")), "the image layer is untouched");
+        sandbox.stop(); // the owner coming back late finds nothing left to do
+        out.get(10, TimeUnit.SECONDS);
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, Duration timeout, String what)
+            throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + timeout + " waiting until " + what);
+            }
+            Thread.sleep(100);
+        }
     }
 
     private static CompletableFuture<String> readAll(InputStream in) {
