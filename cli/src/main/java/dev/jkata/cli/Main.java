@@ -6,6 +6,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(new Cli(new LocalHost(), new LoaderConfigSource()).run(args, System.out, System.err));
+        System.exit(dev.jkata.cli.oci.OciVerbs.register(new Cli(new LocalHost(), new LoaderConfigSource()))
+                .run(args, System.out, System.err));
     }
 }

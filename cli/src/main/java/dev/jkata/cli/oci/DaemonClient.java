@@ -1,0 +1,51 @@
+package dev.jkata.cli.oci;
+
+import dev.jkata.cli.CliException;
+import dev.jkata.sys.FdSocket;
+import dev.jkata.sys.SysException;
+import dev.jkata.sys.UnixSocket;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/** One request to a container's sandbox daemon over {@code <root>/<id>/daemon.sock}. */
+final class DaemonClient {
+
+    private DaemonClient() {
+    }
+
+    /**
+     * Sends {@code request} (with {@code fds}) and returns the reply, or empty when no daemon
+     * answers at {@code socket} (no socket file, refused, or closed before replying).
+     *
+     * @throws CliException with the daemon's message when it answered with an error
+     */
+    static Optional<Map<String, Object>> call(Path socket, Map<String, Object> request, int... fds)
+            throws CliException {
+        if (!Files.exists(socket)) {
+            return Optional.empty();
+        }
+        FdSocket s;
+        try {
+            s = UnixSocket.connect(socket);
+        } catch (SysException e) {
+            return Optional.empty();
+        }
+        try (s) {
+            Wire.send(s, request, fds);
+            Wire.Message reply = Wire.receive(s);
+            if (reply == null) {
+                return Optional.empty();
+            }
+            Object error = reply.body().get("error");
+            if (error != null) {
+                throw new CliException(CliException.FAILURE, String.valueOf(error));
+            }
+            return Optional.of(reply.body());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}
