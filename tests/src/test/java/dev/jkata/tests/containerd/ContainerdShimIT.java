@@ -2,75 +2,16 @@ package dev.jkata.tests.containerd;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * containerd-shim-kata-v2 end to end: a real containerd 1.6 and ctr, the shim under test on
- * containerd's PATH, real QEMU VMs. Every test checks that nothing of its sandboxes is left.
+ * containerd's PATH, real QEMU VMs.
  */
-class ContainerdShimIT {
-    static final String RUNTIME = "io.containerd.kata.v2";
-    static final Duration RUN = Duration.ofMinutes(3);
-
-    static Path work;
-    static KataSetup.Assets assets;
-    static Path config;
-    static Containerd containerd;
-    final List<String> ids = new ArrayList<>();
-
-    @BeforeAll
-    static void startContainerd() throws Exception {
-        assets = KataSetup.assets();
-        work = Files.createTempDirectory(Path.of("/tmp"), "jkata-shim-it-");
-        Path bin = work.resolve("bin");
-        ShimInstall.write(bin);
-        config = KataSetup.writeConfig(work.resolve("kata.toml"), assets, Map.of());
-        containerd = Containerd.start(bin, Map.of("KATA_CONF_FILE", config.toString()));
-        KataSetup.importImage(containerd);
-    }
-
-    @AfterAll
-    static void stopContainerd() throws Exception {
-        if (containerd != null) {
-            containerd.close();
-        }
-        if (work != null) {
-            Containerd.run(List.of("rm", "-rf", work.toString()), Duration.ofSeconds(30), null);
-        }
-    }
-
-    String newId() {
-        String id = "jk" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        ids.add(id);
-        return id;
-    }
-
-    @AfterEach
-    void nothingLeft() throws Exception {
-        containerd.removeAll();
-        List<String> left = new ArrayList<>();
-        for (String id : ids) {
-            left.addAll(Leaks.awaitGone(id, 20_000));
-        }
-        ids.forEach(Leaks::killProcessesOf);
-        assertEquals(List.of(), left, "left behind by " + ids + "\ncontainerd log:\n" + containerd.log());
-    }
-
-    Containerd.Result run(Containerd c, String... args) throws Exception {
-        return c.ctr(RUN, args);
-    }
-
+class ContainerdShimIT extends ContainerdItBase {
     @Test
     void unameShowsTheGuestKernelWhileQemuRuns() throws Exception {
         String id = newId();
@@ -88,7 +29,7 @@ class ContainerdShimIT {
                 }
             }
         });
-        Containerd.Result r = run(containerd, "run", "--runtime", RUNTIME, "--rm", KataSetup.IMAGE, id, "uname", "-r");
+        Containerd.Result r = runRm(id, "uname", "-r");
         watcher.interrupt();
         assertEquals(0, r.exit(), r.describe() + "\n" + containerd.log());
         String guestKernel = r.out().strip();
@@ -100,7 +41,34 @@ class ContainerdShimIT {
     @Test
     void exitStatusComesThrough() throws Exception {
         String id = newId();
-        Containerd.Result r = run(containerd, "run", "--runtime", RUNTIME, "--rm", KataSetup.IMAGE, id, "sh", "-c", "exit 7");
+        Containerd.Result r = runRm(id, "sh", "-c", "echo to-stderr >&2; exit 7");
         assertEquals(7, r.exit(), r.describe() + "\n" + containerd.log());
+        assertTrue(r.err().contains("to-stderr"), "stderr reaches ctr: " + r.describe());
+    }
+
+    @Test
+    void ttyWithTypedInput() throws Exception {
+        String id = newId();
+        String ctr = String.join(" ", "ctr", "-a", containerd.socket().toString(), "-n", Containerd.NAMESPACE,
+                "run", "-t", "--rm", "--runtime", RUNTIME, KataSetup.IMAGE, id, "sh");
+        // script gives ctr a real pty; the typed lines wait in it until the shell reads them
+        Process p = new ProcessBuilder("script", "-qec", ctr, "/dev/null").redirectErrorStream(true).start();
+        var typed = p.getOutputStream();
+        typed.write("echo typed-$((6*7)) in $(tty)\nexit 5\n".getBytes());
+        typed.flush();
+        String out;
+        boolean done;
+        try {
+            done = p.waitFor(RUN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (!done) {
+                p.destroyForcibly().waitFor();
+            }
+            out = new String(p.getInputStream().readAllBytes());
+        } finally {
+            typed.close();
+        }
+        assertTrue(done, "ctr run -t did not finish: " + out + "\n" + containerd.log());
+        assertTrue(out.contains("typed-42 in /dev/pts/"), "the shell in the guest read the typed line on a tty: " + out);
+        assertEquals(5, p.exitValue(), out);
     }
 }
