@@ -25,9 +25,10 @@ die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
 # Debian packages. qemu-system-x86: the hypervisor (and /usr/lib/qemu/virtiofsd via qemu-system-common);
 # containerd/runc/crun: host runtimes; umoci/skopeo/busybox-static: the offline test image;
 # podman/docker.io: the OCI CLI front ends; tini/crun/busybox-static also go into the guest image;
-# cpio/jq/socat: tests and debugging; maven: the build.
+# cpio/jq/socat/bsdutils (script): tests and debugging; xz-utils/zstd: unpacking the guest kernel;
+# maven: the build.
 PKGS="qemu-system-x86 qemu-utils containerd runc crun umoci skopeo busybox-static podman docker.io
-      iproute2 tini socat jq cpio maven"
+      iproute2 tini socat jq cpio bsdutils xz-utils zstd maven"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
