@@ -20,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Container {
 
     private static final System.Logger LOG = System.getLogger(Container.class.getName());
+    /** How long the agent may take to kill a container's processes on RemoveContainer. */
+    private static final int REMOVE_TIMEOUT_SECONDS = 10;
 
     /** Lifecycle states. Illegal transitions are refused with FAILED_PRECONDITION. */
     public enum Status {
@@ -227,7 +229,7 @@ public final class Container {
         }
         if (sandbox.vmAlive()) {
             try {
-                agent.removeContainer(id, 0);
+                agent.removeContainer(id, REMOVE_TIMEOUT_SECONDS);
             } catch (AgentException e) {
                 if (e.code() != Code.NOT_FOUND && sandbox.vmAlive()) {
                     throw agentFailure("remove container " + id, e);

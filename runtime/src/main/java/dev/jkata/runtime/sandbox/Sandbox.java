@@ -1,5 +1,6 @@
 package dev.jkata.runtime.sandbox;
 
+import dev.jkata.hypervisor.Accelerator;
 import dev.jkata.hypervisor.Hypervisor;
 import dev.jkata.hypervisor.HypervisorException;
 import dev.jkata.hypervisor.SharedFs;
@@ -9,6 +10,7 @@ import dev.jkata.proto.agent.CreateContainerRequest;
 import dev.jkata.proto.agent.CreateSandboxRequest;
 import dev.jkata.runtime.agent.AgentClient;
 import dev.jkata.runtime.agent.AgentException;
+import dev.jkata.runtime.agent.AgentTimeouts;
 import dev.jkata.runtime.network.NetworkSpec;
 import dev.jkata.runtime.network.PodNetwork;
 import dev.jkata.runtime.oci.OciBundle;
@@ -54,6 +56,8 @@ public final class Sandbox implements AutoCloseable {
     private static final Pattern VALID_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     private static final Duration DESTROY_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration VM_EXIT_WAIT = Duration.ofSeconds(15);
+    /** The least time a TCG guest gets to bring its agent up. */
+    static final Duration TCG_MIN_DIAL = Duration.ofSeconds(150);
     /** The mount tag of the shared directory (CONVENTIONS.md). */
     public static final String SHARED_TAG = "kataShared";
 
@@ -167,7 +171,7 @@ public final class Sandbox implements AutoCloseable {
             save(new SandboxState(SandboxState.SCHEMA_VERSION, id, stateDir, sharedDir, vm.pid(), virtiofsdPid,
                     ProcessHandle.current().pid(), null, List.of()));
 
-            AgentClient agent = AgentClient.connect(vm.agentEndpoint(), config.agentTimeouts(), vm);
+            AgentClient agent = AgentClient.connect(vm.agentEndpoint(), dialTimeouts(config, vm), vm);
             undo.push("close agent connection", agent::close);
             CreateSandboxRequest.Builder request = CreateSandboxRequest.newBuilder()
                     .setSandboxId(id)
@@ -477,6 +481,20 @@ public final class Sandbox implements AutoCloseable {
         return new VmConfig(id, stateDir, config.hypervisorPath(), config.kernel(), config.initrd(), config.image(),
                 config.machineType(), config.fullKernelParams(), config.vcpus(), config.maxVcpus(),
                 config.memoryMiB(), fs, config.accelerator(), config.hypervisorDebug());
+    }
+
+    /**
+     * The agent deadlines for this VM. Kata's dial_timeout is sized for KVM; a TCG guest boots
+     * several times slower (tens of seconds on a loaded host), so it gets at least {@link #TCG_MIN_DIAL}.
+     */
+    static AgentTimeouts dialTimeouts(SandboxConfig config, VirtualMachine vm) {
+        AgentTimeouts t = config.agentTimeouts();
+        if (vm.accelerator() == Accelerator.TCG && t.dial().compareTo(TCG_MIN_DIAL) < 0) {
+            LOG.log(System.Logger.Level.DEBUG, "TCG guest: waiting up to {0} for the agent instead of {1}",
+                    TCG_MIN_DIAL, t.dial());
+            return new AgentTimeouts(TCG_MIN_DIAL, t.checkTry(), t.request());
+        }
+        return t;
     }
 
     private static long findVirtiofsd(Path stateDir, long vmPid) {
