@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutionException;
  * with the VM's (QEMU's) pid: the guest's pids mean nothing on the host.
  */
 final class RuntimeBackend implements SandboxBackend {
+    private static final System.Logger LOG = System.getLogger(RuntimeBackend.class.getName());
     private final Sandbox sandbox;
 
     RuntimeBackend(Sandbox sandbox) {
@@ -182,6 +183,31 @@ final class RuntimeBackend implements SandboxBackend {
         } catch (SandboxException e) {
             throw Errors.of(e.code(), e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void watchOom(java.util.function.Consumer<String> listener) {
+        Thread.ofVirtual().name("oom-" + sandbox.id()).start(() -> {
+            while (sandbox.vmAlive()) {
+                try {
+                    listener.accept(sandbox.agent().getOomEvent().getContainerId());
+                } catch (dev.jkata.runtime.agent.AgentException e) {
+                    if (!sandbox.vmAlive() || sandbox.agent().isClosed()) {
+                        return;
+                    }
+                    if (e.code() == dev.jkata.ttrpc.Code.UNIMPLEMENTED) {
+                        LOG.log(System.Logger.Level.INFO, "the agent does not report OOM events");
+                        return;
+                    }
+                    LOG.log(System.Logger.Level.DEBUG, "GetOOMEvent: " + e.getMessage());
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                }
+            }
+        });
     }
 
     @Override

@@ -39,6 +39,12 @@ public interface SandboxBackend {
     /** Container metrics as containerd expects them: an Any of io.containerd.cgroups.v1.Metrics (or v2). */
     Any stats(String containerId);
 
+    /**
+     * Starts telling {@code listener} the id of every container that hits an OOM in the guest, until
+     * the sandbox stops. Backends without OOM reporting ignore it.
+     */
+    default void watchOom(java.util.function.Consumer<String> listener) {}
+
     /** Drops what the backend keeps of a finished exec (after its Delete). */
     default void forgetExec(String containerId, String execId) {}
 

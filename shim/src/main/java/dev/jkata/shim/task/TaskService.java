@@ -91,6 +91,7 @@ public final class TaskService {
             if (first) {
                 SandboxBackend watched = sb;
                 sb.vmExited().whenComplete((reason, error) -> onVmExit(watched, reason, error));
+                sb.watchOom(this::onOom);
             }
             events.publish(new TaskEvent.Create(request.id(), request.bundle().toString(), request.rootfs(),
                     request.stdio(), pid));
@@ -173,6 +174,16 @@ public final class TaskService {
                     p.pid(), exit.code(), exit.at()));
         }
         p.completeExit(exit);
+    }
+
+    private void onOom(String containerId) {
+        synchronized (lock) {
+            if (!containers.containsKey(containerId)) {
+                return;
+            }
+        }
+        LOG.log(System.Logger.Level.INFO, "container " + containerId + " hit an OOM in the guest");
+        events.publish(new TaskEvent.Oom(containerId));
     }
 
     private void onVmExit(SandboxBackend sb, String reason, Throwable error) {

@@ -21,6 +21,7 @@ public final class FakeBackend implements SandboxBackend, SandboxFactory {
     public volatile boolean exitOnStart;
     public volatile int exitOnStartCode;
     public volatile boolean failStart;
+    public volatile java.util.function.Consumer<String> oomListener;
     private int nextPid = 100;
 
     static String key(String cid, String execId) {
@@ -130,6 +131,11 @@ public final class FakeBackend implements SandboxBackend, SandboxFactory {
     @Override
     public Any stats(String containerId) {
         return Any.pack(StringValue.of("stats of " + containerId));
+    }
+
+    @Override
+    public void watchOom(java.util.function.Consumer<String> listener) {
+        oomListener = listener;
     }
 
     @Override

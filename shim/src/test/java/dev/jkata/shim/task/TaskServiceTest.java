@@ -199,4 +199,13 @@ class TaskServiceTest {
         tasks.delete("sb", "");
         assertTrue(backend.calls.contains("shutdown"));
     }
+
+    @Test
+    void guestOomBecomesAnOomEventForKnownContainersOnly() {
+        tasks.create(request("c1"));
+        backend.oomListener.accept("c1");
+        backend.oomListener.accept("unknown");
+        assertEquals(List.of(new TaskEvent.Oom("c1")),
+                sink.events.stream().filter(e -> e instanceof TaskEvent.Oom).toList());
+    }
 }
