@@ -21,7 +21,9 @@ train() {
   [ -x "$launcher" ] || { note "WARNING: no $launcher"; return; }
   if [ "$FORCE" != 1 ] && [ -s "$out" ]; then note "unchanged $out"; return; fi
   rm -f "$out"
-  (cd "$work" && JKATA_AOT_TRAINING=1 JKATA_AOT_OUTPUT="$out" "$launcher" "$@" \
+  # the configuration of this prefix, whatever /etc/kata-containers holds
+  (cd "$work" && KATA_CONF_FILE="$PREFIX/share/defaults/kata-containers/configuration.toml" \
+      JKATA_AOT_TRAINING=1 JKATA_AOT_OUTPUT="$out" "$launcher" "$@" \
       >"$work/$name.out" 2>"$work/$name.err" </dev/null)
   local rc=$?
   if [ "$rc" = 0 ] && [ -s "$out" ]; then
