@@ -31,6 +31,7 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
+        String startedAt = uptime();
         if (args.length > 0 && args[0].equals("--self-test")) {
             setupLogging(System.Logger.Level.WARNING);
             System.exit(SelfTest.run());
@@ -71,7 +72,8 @@ public final class Main {
             case AgentChannel.Serial s -> server.serveSerial(s.device());
             case AgentChannel.Vsock v -> listenVsock(server, v.port());
         }
-        System.err.println("agent ready on " + channel + " (guest uptime " + uptime() + " s)");
+        System.err.println("agent ready on " + channel + " (guest uptime: main " + startedAt + " s, ready "
+                + uptime() + " s)");
         server.awaitClosed();
     }
 

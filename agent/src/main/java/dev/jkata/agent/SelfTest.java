@@ -45,7 +45,7 @@ final class SelfTest {
         Path bundles = dir.resolve("run");
         Files.createDirectories(bundles);
         AgentEnv env = new AgentEnv(OciRuntime.crun(), Mounter.system(), IpCommand.system(), bundles,
-                dir.resolve("cgroup"), Path.of("/sys"), AgentEnv.VERSION, "ttrpc");
+                dir.resolve("cgroup"), Path.of("/sys"), dir.resolve("resolv.conf"), AgentEnv.VERSION, "ttrpc");
         Duration t = Duration.ofSeconds(30);
         try (TtrpcServer server = new TtrpcServer()) {
             new AgentService(env).register(server);

@@ -33,6 +33,21 @@ public final class GuestResources {
         return Files.exists(sys.resolve("devices/system/memory/probe"));
     }
 
+    /** Tells the kernel about hot-added memory at the given physical addresses (the probe interface). */
+    public void probeMemory(List<Long> addresses) {
+        Path probe = sys.resolve("devices/system/memory/probe");
+        if (!Files.exists(probe)) {
+            throw AgentException.precondition("this guest kernel has no memory probe interface (" + probe + ")");
+        }
+        for (long a : addresses) {
+            try {
+                Files.writeString(probe, "0x" + Long.toHexString(a));
+            } catch (IOException e) {
+                throw AgentException.internal("probing memory at 0x" + Long.toHexString(a) + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     /**
      * Onlines offline CPUs (and, unless {@code cpuOnly}, memory blocks); returns how many CPUs
      * were brought online. When {@code wantCpus} is non-zero, fails if fewer could be onlined.

@@ -44,6 +44,24 @@ public final class Network {
         return out;
     }
 
+    /** Traffic counters of every interface but loopback, from sysfs statistics. */
+    public List<dev.jkata.proto.agent.NetworkStats> statistics() {
+        List<dev.jkata.proto.agent.NetworkStats> out = new ArrayList<>();
+        for (String name : linkNames()) {
+            if (name.equals("lo")) {
+                continue;
+            }
+            Path st = sysClassNet.resolve(name).resolve("statistics");
+            out.add(dev.jkata.proto.agent.NetworkStats.newBuilder().setName(name)
+                    .setRxBytes(readLong(st.resolve("rx_bytes"))).setRxPackets(readLong(st.resolve("rx_packets")))
+                    .setRxErrors(readLong(st.resolve("rx_errors"))).setRxDropped(readLong(st.resolve("rx_dropped")))
+                    .setTxBytes(readLong(st.resolve("tx_bytes"))).setTxPackets(readLong(st.resolve("tx_packets")))
+                    .setTxErrors(readLong(st.resolve("tx_errors"))).setTxDropped(readLong(st.resolve("tx_dropped")))
+                    .build());
+        }
+        return out;
+    }
+
     /** Finds the interface by MAC address (else by name), and sets its name, MTU and addresses. */
     public Interface update(Interface want) {
         String current = null;

@@ -16,14 +16,16 @@ import java.nio.file.Path;
  * @param bundles    container bundles and the CopyFile area: /run/kata-containers
  * @param cgroupRoot the cgroup directory holding one directory per container
  * @param sys        the sysfs root
+ * @param resolvConf the guest's resolv.conf, written when CreateSandbox carries DNS servers
  */
 public record AgentEnv(OciRuntime runtime, Mounter mounter, IpCommand ip, Path bundles, Path cgroupRoot, Path sys,
-        String version, String grpcVersion) {
+        Path resolvConf, String version, String grpcVersion) {
 
     public static final String VERSION = "3.2.0-jkata";
 
     public static AgentEnv guest() {
         return new AgentEnv(OciRuntime.crun(), Mounter.system(), IpCommand.system(), Path.of("/run/kata-containers"),
-                Path.of("/sys/fs/cgroup" + OciConfig.CGROUP_PARENT), Path.of("/sys"), VERSION, "ttrpc");
+                Path.of("/sys/fs/cgroup" + OciConfig.CGROUP_PARENT), Path.of("/sys"), Path.of("/etc/resolv.conf"),
+                VERSION, "ttrpc");
     }
 }

@@ -28,6 +28,7 @@ import java.util.Optional;
  */
 public final class AgentService {
 
+    private static final System.Logger LOG = System.getLogger(AgentService.class.getName());
     static final String SERVICE = "grpc.AgentService";
     /** Largest chunk one ReadStdout/ReadStderr returns. */
     static final int MAX_READ = 1 << 20;
@@ -97,7 +98,8 @@ public final class AgentService {
         c.add(s, "StatsContainer", StatsContainerRequest.parser(), (StatsContainerRequest r) -> {
             Container ct = sandbox.get(r.getContainerId());
             return StatsContainerResponse.newBuilder()
-                    .setCgroupStats(CgroupStatsReader.read(env.cgroupRoot().resolve(ct.id()))).build();
+                    .setCgroupStats(CgroupStatsReader.read(env.cgroupRoot().resolve(ct.id())))
+                    .addAllNetworkStats(network.statistics()).build();
         });
         c.add(s, "PauseContainer", PauseContainerRequest.parser(), (PauseContainerRequest r) -> {
             sandbox.pause(r.getContainerId());
@@ -199,6 +201,10 @@ public final class AgentService {
             }
             return empty();
         });
+        c.add(s, "MemHotplugByProbe", MemHotplugByProbeRequest.parser(), (MemHotplugByProbeRequest r) -> {
+            guest.probeMemory(r.getMemHotplugProbeAddrList());
+            return empty();
+        });
         c.add(s, "GetMetrics", GetMetricsRequest.parser(), (GetMetricsRequest r) ->
                 Metrics.newBuilder().setMetrics(metrics()).build());
     }
@@ -207,6 +213,15 @@ public final class AgentService {
         List<StorageSpec> specs = r.getStoragesList().stream().map(StorageSpec::of).toList();
         if (!r.getHostname().isEmpty()) {
             Native.sethostname(r.getHostname());
+        }
+        for (KernelModule m : r.getKernelModulesList()) {
+            GuestSetup.loadModule(m.getName(), m.getParametersList());
+        }
+        if (r.getDnsCount() > 0) {
+            GuestSetup.writeResolvConf(env.resolvConf(), r.getDnsList());
+        }
+        if (!r.getGuestHookPath().isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "guest hooks in " + r.getGuestHookPath() + " are not run by this agent");
         }
         sandbox.createSandbox(r.getSandboxId(), specs);
         return empty();

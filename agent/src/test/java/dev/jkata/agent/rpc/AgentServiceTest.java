@@ -50,7 +50,8 @@ class AgentServiceTest {
         };
         Path bundles = Files.createDirectories(tmp.resolve("run"));
         AgentEnv env = new AgentEnv(new OciRuntime(tmp.resolve("no-crun"), tmp.resolve("crun-state")), fake,
-                args -> "", bundles, tmp.resolve("cgroup"), tmp.resolve("sys"), "9.9.9", "ttrpc");
+                args -> "", bundles, tmp.resolve("cgroup"), tmp.resolve("sys"), tmp.resolve("etc/resolv.conf"), "9.9.9",
+                "ttrpc");
         server = new TtrpcServer();
         new AgentService(env).register(server);
         server.listenUnix(tmp.resolve("agent.sock"));
@@ -93,9 +94,12 @@ class AgentServiceTest {
     @Test
     void sandboxAndContainerLifecycleWithoutStarting() throws Exception {
         call("CreateSandbox", CreateSandboxRequest.newBuilder().setSandboxId("sb")
+                .addDns("nameserver 10.0.0.53").addDns("search example.com").addDns("10.0.0.54")
                 .addStorages(Storage.newBuilder().setDriver("virtio-fs").setSource("kataShared").setFstype("virtiofs")
                         .setMountPoint(tmp.resolve("shared").toString())).build());
         assertEquals(List.of("mount kataShared " + tmp.resolve("shared") + " virtiofs"), mounts);
+        assertEquals("nameserver 10.0.0.53\nsearch example.com\nnameserver 10.0.0.54\n",
+                Files.readString(tmp.resolve("etc/resolv.conf")));
         assertEquals(Code.ALREADY_EXISTS, fails("CreateSandbox", CreateSandboxRequest.getDefaultInstance(), "sb"));
 
         Path rootfs = Files.createDirectories(tmp.resolve("shared/c1/rootfs"));
