@@ -8,6 +8,7 @@ import dev.jkata.hypervisor.VirtualMachine;
 import dev.jkata.hypervisor.VmConfig;
 import dev.jkata.proto.agent.CreateContainerRequest;
 import dev.jkata.proto.agent.CreateSandboxRequest;
+import dev.jkata.proto.agent.KernelModule;
 import dev.jkata.runtime.agent.AgentClient;
 import dev.jkata.runtime.agent.AgentException;
 import dev.jkata.runtime.agent.AgentTimeouts;
@@ -178,6 +179,11 @@ public final class Sandbox implements AutoCloseable {
                     .setHostname(hostname == null || hostname.isBlank() ? id.substring(0, Math.min(12, id.length()))
                             : hostname);
             SharedStorage.forConfig(config.sharedFs()).ifPresent(request::addStorages);
+            for (String module : config.kernelModules()) {
+                String[] words = module.trim().split("\\s+");
+                request.addKernelModules(KernelModule.newBuilder().setName(words[0])
+                        .addAllParameters(List.of(words).subList(1, words.length)));
+            }
             podNetwork.configureGuest(agent); // interfaces, routes, neighbours: before CreateSandbox, as upstream
             agent.createSandbox(request.build());
 

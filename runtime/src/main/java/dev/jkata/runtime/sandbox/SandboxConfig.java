@@ -31,6 +31,8 @@ import java.util.Objects;
  * @param agentTimeouts agent deadlines ({@code dial_timeout} …)
  * @param runRoot parent of sandbox state directories ({@code /run/kata-containers})
  * @param sharedRoot parent of sandbox shared directories ({@code /run/kata-containers/shared/sandboxes})
+ * @param kernelModules guest kernel modules the agent loads at CreateSandbox ({@code [agent.kata]
+ *     kernel_modules}: {@code "name param=value …"} each)
  */
 public record SandboxConfig(
         Path hypervisorPath,
@@ -51,7 +53,8 @@ public record SandboxConfig(
         boolean agentDebug,
         AgentTimeouts agentTimeouts,
         Path runRoot,
-        Path sharedRoot) {
+        Path sharedRoot,
+        List<String> kernelModules) {
 
     /** Where Kata keeps per-sandbox state. */
     public static final Path DEFAULT_RUN_ROOT = Path.of("/run/kata-containers");
@@ -105,13 +108,19 @@ public record SandboxConfig(
         agentTimeouts = agentTimeouts == null ? AgentTimeouts.DEFAULT : agentTimeouts;
         runRoot = runRoot == null ? DEFAULT_RUN_ROOT : runRoot;
         sharedRoot = sharedRoot == null ? DEFAULT_SHARED_ROOT : sharedRoot;
+        kernelModules = kernelModules == null ? List.of() : List.copyOf(kernelModules);
+        for (String m : kernelModules) {
+            if (m == null || m.isBlank()) {
+                throw new IllegalArgumentException("kernel_modules: expected \"name [param=value …]\", got an empty entry");
+            }
+        }
     }
 
     /** A copy with other state roots (tests keep their sandboxes under a temporary directory). */
     public SandboxConfig withRoots(Path newRunRoot, Path newSharedRoot) {
         return new SandboxConfig(hypervisorPath, kernel, initrd, image, machineType, kernelParams, vcpus, maxVcpus,
                 memoryMiB, sharedFs, virtiofsDaemon, virtiofsCache, virtiofsExtraArgs, accelerator, hypervisorDebug,
-                agentDebug, agentTimeouts, newRunRoot, newSharedRoot);
+                agentDebug, agentTimeouts, newRunRoot, newSharedRoot, kernelModules);
     }
 
     /** The kernel command line extras: configured parameters plus the agent's log level. */

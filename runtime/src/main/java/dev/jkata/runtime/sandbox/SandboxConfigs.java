@@ -35,6 +35,7 @@ public final class SandboxConfigs {
         return new SandboxConfig(resolved.hypervisorPath(), resolved.kernel(), resolved.initrd(), resolved.image(),
                 resolved.machineType(), resolved.kernelParams(), resolved.vcpus(), resolved.maxVcpus(),
                 resolved.memoryMiB(), fs, q.virtioFsDaemon(), q.virtioFsCache(), q.virtioFsExtraArgs(),
-                resolved.accelerator(), resolved.debug(), kata.agent().enableDebug(), timeouts, runRoot, sharedRoot);
+                resolved.accelerator(), resolved.debug(), kata.agent().enableDebug(), timeouts, runRoot, sharedRoot,
+                kata.agent().kernelModules());
     }
 }

@@ -55,7 +55,7 @@ class SandboxTest {
                 "", "quiet", 1, 0, 256, SandboxConfig.SharedFsType.VIRTIO_FS, Path.of("/usr/lib/qemu/virtiofsd"),
                 "auto", List.of(), AcceleratorChoice.TCG, false, true,
                 new AgentTimeouts(Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(5)),
-                tmp.resolve("run"), tmp.resolve("shared/sandboxes"));
+                tmp.resolve("run"), tmp.resolve("shared/sandboxes"), List.of("dummy numdummies=2", "loop"));
         bundleDir = tmp.resolve("bundle");
         Files.createDirectories(bundleDir.resolve("rootfs"));
         volume = tmp.resolve("vol.txt");
@@ -102,6 +102,10 @@ class SandboxTest {
             assertEquals("kataShared", req.getStorages(0).getSource());
             assertEquals("virtiofs", req.getStorages(0).getFstype());
             assertEquals("/run/kata-containers/shared/containers/", req.getStorages(0).getMountPoint());
+            assertEquals("dummy", req.getKernelModules(0).getName());
+            assertEquals(List.of("numdummies=2"), req.getKernelModules(0).getParametersList());
+            assertEquals("loop", req.getKernelModules(1).getName());
+            assertEquals(0, req.getKernelModules(1).getParametersCount());
 
             assertEquals(List.of(sandbox.sharedDir()), mounter.mountPointsUnder(tmp));
             SandboxState state = StateStore.load(sandbox.stateDir());
@@ -248,7 +252,7 @@ class SandboxTest {
         FakeHypervisor silent = new FakeHypervisor(nobody);
         SandboxConfig slow = new SandboxConfig(config.hypervisorPath(), config.kernel(), null, null, "", "", 1, 0, 256,
                 SandboxConfig.SharedFsType.VIRTIO_9P, null, null, null, AcceleratorChoice.TCG, false, false,
-                AgentTimeouts.withDial(Duration.ofSeconds(30)), config.runRoot(), config.sharedRoot());
+                AgentTimeouts.withDial(Duration.ofSeconds(30)), config.runRoot(), config.sharedRoot(), null);
         Thread.ofVirtual().start(() -> {
             try {
                 Thread.sleep(500);
