@@ -42,6 +42,14 @@ die() { printf 'install-opt-kata: %s\n' "$*" >&2; exit 1; }
 [ -x "$JDK/bin/jlink" ] || die "no JDK at $JDK (set JAVA_HOME to a JDK 25 with jlink)"
 export JAVA_HOME=$JDK
 
+# One run at a time per prefix: a concurrent run would replace jars under a training run.
+mkdir -p "$PREFIX"
+exec 9>"$PREFIX/.install-opt-kata.lock"
+if ! flock -n 9; then
+  note "another install-opt-kata.sh runs for $PREFIX: waiting for it"
+  flock 9
+fi
+
 CHANGED=0
 # install_file SRC DST MODE: copy only when the content differs.
 install_file() {
@@ -208,7 +216,13 @@ fi
 # ---------------------------------------------------------------------------------------------
 step "AOT caches"
 if [ "$AOT" = 0 ]; then
-  note "skipped (--no-aot)"
+  if [ "$jar_changes" = 1 ] && ls "$LIB"/aot/*.aot >/dev/null 2>&1; then
+    # a cache that no longer matches the jars only costs a JVM error line at every start
+    rm -f "$LIB"/aot/*.aot
+    note "removed the AOT caches (the jars changed; --no-aot)"
+  else
+    note "skipped (--no-aot)"
+  fi
 else
   "$REPO/scripts/train-aot.sh" "$PREFIX" "$jar_changes"
 fi
