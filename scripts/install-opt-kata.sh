@@ -44,7 +44,7 @@ export JAVA_HOME=$JDK
 
 # One run at a time per prefix: a concurrent run would replace jars under a training run.
 mkdir -p "$PREFIX"
-exec 9>"$PREFIX/.install-opt-kata.lock"
+exec 9>>"$PREFIX/.install-opt-kata.lock"
 if ! flock -n 9; then
   note "another install-opt-kata.sh runs for $PREFIX: waiting for it"
   flock 9
