@@ -127,7 +127,7 @@ final class OciDaemon {
             throw new CliException(CliException.FAILURE, e.getMessage(), e);
         }
         try {
-            container = sandbox.createContainer(paths.id(), bundle, List.of());
+            container = sandbox.createContainer(paths.id(), guestBundle(bundle), List.of());
         } catch (SandboxException | RuntimeException e) {
             sandbox.close();
             throw new CliException(CliException.FAILURE, e.getMessage(), e);
@@ -136,6 +136,26 @@ final class OciDaemon {
             LOG.log(System.Logger.Level.INFO, "VM of {0} exited ({1})", paths.id(), code);
             Thread.ofPlatform().name("vm-exit").start(() -> teardown(137));
         });
+    }
+
+    /**
+     * The bundle as the guest gets it: the container shares the VM's network (the sandbox drops
+     * the network namespace), where crun refuses {@code net.*} sysctls, so those are left out.
+     */
+    static OciBundle guestBundle(OciBundle bundle) {
+        var spec = bundle.spec();
+        if (!spec.hasLinux()) {
+            return bundle;
+        }
+        List<String> net = spec.getLinux().getSysctlMap().keySet().stream().filter(k -> k.startsWith("net.")).toList();
+        if (net.isEmpty()) {
+            return bundle;
+        }
+        LOG.log(System.Logger.Level.INFO, "container {0}: network sysctls {1} are not applied (the container uses the VM''s network)",
+                bundle.dir(), net);
+        var linux = spec.getLinux().toBuilder();
+        net.forEach(linux::removeSysctl);
+        return new OciBundle(bundle.dir(), spec.toBuilder().setLinux(linux).build(), bundle.annotations());
     }
 
     private void acceptLoop(FdServerSocket server) {
