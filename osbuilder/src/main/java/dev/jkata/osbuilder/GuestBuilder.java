@@ -34,9 +34,30 @@ public final class GuestBuilder {
     /** The result of a build. */
     public record Result(Path kernel, Path initrd, String kernelVersion, boolean upToDate) {}
 
+    /** Builds; a second build into the same directory waits for the first (a file lock in the directory). */
     public Result build() {
         try {
             Files.createDirectories(o.outDir());
+            try (var ch = java.nio.channels.FileChannel.open(o.outDir().resolve(".lock"),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+                var lock = ch.tryLock();
+                if (lock == null) {
+                    progress.detail("another build is running in " + o.outDir() + ": waiting for it");
+                    lock = ch.lock();
+                }
+                try {
+                    return buildLocked();
+                } finally {
+                    lock.release();
+                }
+            }
+        } catch (IOException e) {
+            throw new OsBuilderException("guest build in " + o.outDir() + " failed", e);
+        }
+    }
+
+    private Result buildLocked() {
+        try {
             Path cache = o.outDir().resolve("cache");
             Path kernelOut = o.outDir().resolve(KERNEL_FILE);
             Path initrdOut = o.outDir().resolve(INITRD_FILE);

@@ -59,10 +59,31 @@ final class JavaRuntime {
                     "--add-modules", String.join(",", modules), "--output", out.toString()));
             cmd.addAll(options);
             Exec.run(null, cmd);
+            stripNativeLibraries(out, progress);
             Files.writeString(out.resolve(".complete"), key + "\n");
             return out;
         } catch (IOException e) {
             throw new OsBuilderException("cannot make the guest Java runtime in " + cache, e);
+        }
+    }
+
+    /**
+     * {@code strip --strip-unneeded} on the runtime's shared libraries (libjvm.so carries ~5 MB of
+     * symbols); skipped with a note when binutils' strip is not installed.
+     */
+    private static void stripNativeLibraries(Path runtime, Progress progress) throws IOException {
+        if (!Files.isExecutable(Path.of("/usr/bin/strip"))) {
+            progress.detail("no /usr/bin/strip (binutils): native libraries left unstripped");
+            return;
+        }
+        List<Path> libs;
+        try (var s = Files.walk(runtime.resolve("lib"))) {
+            libs = s.filter(p -> p.getFileName().toString().endsWith(".so")).toList();
+        }
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/strip", "--strip-unneeded"));
+        libs.forEach(l -> cmd.add(l.toString()));
+        if (!libs.isEmpty()) {
+            Exec.run(null, cmd);
         }
     }
 

@@ -1,0 +1,36 @@
+package dev.jkata.osbuilder;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class InitScriptTest {
+
+    @Test
+    void scriptHasBothStagesAndStartsTheAgentUnderTini() {
+        String s = InitScript.render("6.1.0-56-amd64");
+        assertTrue(s.startsWith("#!/bin/sh\n"));
+        assertTrue(s.contains("/lib/modules/6.1.0-56-amd64"));
+        assertTrue(s.contains("exec switch_root /newroot /init stage2"));
+        assertTrue(s.contains("mount -t cgroup2"));
+        assertTrue(s.contains("+$c\" > /sys/fs/cgroup/cgroup.subtree_control"));
+        assertTrue(s.contains("/dev/virtio-ports/$n"));
+        assertTrue(s.contains("/usr/bin/tini -s -- /opt/jkata/jvm/bin/java $AOT @/opt/jkata/agent.args"));
+    }
+
+    @Test
+    void busyboxShellAcceptsTheSyntax(@TempDir Path tmp) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/bin/busybox")), "busybox not installed");
+        Path f = tmp.resolve("init");
+        Files.writeString(f, InitScript.render("6.1.0-56-amd64"));
+        Process p = new ProcessBuilder("/bin/busybox", "sh", "-n", f.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+    }
+}
