@@ -109,6 +109,9 @@ public final class Network {
     /** Replaces the guest's IPv4/IPv6 routes on the given devices with the requested ones. */
     public List<Route> updateRoutes(List<Route> want) {
         for (Route r : routes()) {
+            if (kernelMade(r)) {
+                continue; // the route of an address (as upstream's agent, keep it: gateways behind it need it)
+            }
             if (r.getScope() != 253 || want.stream().anyMatch(w -> w.getDevice().equals(r.getDevice()))) {
                 List<String> del = new ArrayList<>();
                 if (r.getFamily() == IPFamily.v6) {
@@ -148,6 +151,14 @@ public final class Network {
             ip.run(add);
         }
         return routes();
+    }
+
+    /**
+     * Whether the kernel made {@code r} for an interface address: a link-scope route without gateway and
+     * with that address as source. busybox ip shows no "proto kernel", so this is told by its shape.
+     */
+    static boolean kernelMade(Route r) {
+        return r.getScope() == 253 && r.getGateway().isEmpty() && !r.getSource().isEmpty() && !r.getDest().isEmpty();
     }
 
     public void addNeighbors(List<ARPNeighbor> neighbors) {

@@ -117,6 +117,17 @@ class NetworkTest {
     }
 
     @Test
+    void keepsTheKernelsAddressRouteSoAGatewayBehindItStaysReachable() throws Exception {
+        List<List<String>> calls = new ArrayList<>();
+        Network n = fake(calls);
+        n.updateRoutes(List.of(Route.newBuilder().setGateway("10.88.0.1").setDevice("eth0").build()));
+        assertTrue(calls.stream().noneMatch(c -> c.contains("del") && c.contains("10.88.0.0/16")), calls.toString());
+        assertTrue(calls.contains(List.of("route", "del", "default", "dev", "eth0")), calls.toString());
+        assertEquals(List.of("route", "add", "default", "via", "10.88.0.1", "dev", "eth0"),
+                calls.stream().filter(c -> c.size() > 1 && c.get(1).equals("add")).toList().getFirst());
+    }
+
+    @Test
     void addsNeighbours() throws Exception {
         List<List<String>> calls = new ArrayList<>();
         Network n = fake(calls);
