@@ -31,6 +31,8 @@ public final class Cli {
               --help, -h                          show this help
             """;
 
+    private static final java.util.Set<String> BUILT_IN =
+            java.util.Set.of("check", "kata-check", "env", "kata-env", "version", "help");
     private final Map<String, Command> commands = new LinkedHashMap<>();
     private final Host host;
     private final ConfigSource configs;
@@ -50,7 +52,7 @@ public final class Cli {
         commands.put("kata-env", env);
         commands.put("version", version);
         commands.put("help", (inv, args) -> {
-            inv.out().print(USAGE);
+            inv.out().print(usage());
             return 0;
         });
     }
@@ -61,6 +63,22 @@ public final class Cli {
         return this;
     }
 
+    /**
+     * The usage text, naming the registered verbs beyond the built-in ones; internal verbs (a name that
+     * starts with "_" or ends with "-daemon") stay unlisted.
+     */
+    String usage() {
+        List<String> more = new ArrayList<>();
+        for (String name : commands.keySet()) {
+            if (!BUILT_IN.contains(name) && !name.startsWith("_") && !name.endsWith("-daemon")) {
+                more.add(name);
+            }
+        }
+        return more.isEmpty() ? USAGE
+                : USAGE.replace("global options:", "  " + String.join(", ", more) + "\n"
+                        + "                        OCI runtime commands (as runc)\nglobal options:");
+    }
+
     /** Runs the command line; returns the exit status. */
     public int run(String[] argv, java.io.PrintStream out, java.io.PrintStream err) {
         try {
@@ -68,7 +86,7 @@ public final class Cli {
         } catch (CliException e) {
             err.println("kata-runtime: " + e.getMessage());
             if (e.status() == CliException.USAGE && !e.getMessage().contains("usage:")) {
-                err.print(USAGE);
+                err.print(usage());
             }
             return e.status();
         }
@@ -107,7 +125,7 @@ public final class Cli {
                     return 0;
                 }
                 case "help", "h" -> {
-                    out.print(USAGE);
+                    out.print(usage());
                     return 0;
                 }
                 case "show-default-config-paths" -> {

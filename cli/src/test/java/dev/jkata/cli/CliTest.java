@@ -173,6 +173,16 @@ class CliTest {
     }
 
     @Test
+    void usageNamesRegisteredVerbsButNotInternalOnes() {
+        Cli cli = new Cli(host, new LoaderConfigSource(List.of(defaultConfig)));
+        cli.register("create", (inv, args) -> 0).register("start", (inv, args) -> 0).register("oci-daemon", (inv, args) -> 0);
+        assertEquals(0, cli.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)));
+        assertTrue(out().contains("  create, start\n"), out());
+        assertFalse(out().contains("oci-daemon"), out());
+    }
+
+    @Test
     void registeredVerbsAreDispatchedWithGlobals() {
         Cli cli = new Cli(host, new LoaderConfigSource(List.of(defaultConfig)));
         String[] seen = new String[1];
