@@ -4,7 +4,8 @@ module dev.jkata.agent {
     requires dev.jkata.ttrpc;
     requires dev.jkata.sys;
     requires com.fasterxml.jackson.core;
-    requires java.logging;
-
     exports dev.jkata.agent;
+
+    // logs go to the guest console without java.util.logging (cheaper to start)
+    provides java.lang.System.LoggerFinder with dev.jkata.agent.ConsoleLoggerFinder;
 }

@@ -12,11 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.logging.ConsoleHandler;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
 /**
  * kata-agent: serves grpc.AgentService and grpc.Health to the host over vsock port 1024 or
@@ -33,7 +28,6 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         String startedAt = uptime();
         if (args.length > 0 && args[0].equals("--self-test")) {
-            setupLogging(System.Logger.Level.WARNING);
             System.exit(SelfTest.run());
             return;
         }
@@ -45,11 +39,9 @@ public final class Main {
         try {
             options = AgentOptions.parse(Files.readString(Path.of("/proc/cmdline")));
         } catch (AgentException | IOException e) {
-            setupLogging(System.Logger.Level.INFO);
             LOG.log(System.Logger.Level.WARNING, "kernel command line: " + e.getMessage() + "; using defaults");
             options = AgentOptions.defaults();
         }
-        setupLogging(options.logLevel());
         for (String u : options.unknown()) {
             LOG.log(System.Logger.Level.WARNING, "unknown kernel parameter " + u + " ignored");
         }
@@ -65,15 +57,20 @@ public final class Main {
             LOG.log(System.Logger.Level.INFO, "agent.container_pipe_size=" + options.containerPipeSize()
                     + " noted; container pipes keep the kernel default size");
         }
+        String optionsAt = uptime();
         AgentChannel channel = AgentChannel.select(Path.of("/sys"), Path.of("/dev"), Duration.ofSeconds(10));
+        String channelAt = uptime();
         TtrpcServer server = new TtrpcServer(Thread.ofPlatform().daemon().name("rpc-", 0).factory());
         new AgentService(AgentEnv.guest()).register(server);
+        String registeredAt = uptime();
         switch (channel) {
             case AgentChannel.Serial s -> server.serveSerial(s.device());
             case AgentChannel.Vsock v -> listenVsock(server, v.port());
         }
         System.err.println("agent ready on " + channel + " (guest uptime: main " + startedAt + " s, ready "
                 + uptime() + " s)");
+        LOG.log(System.Logger.Level.DEBUG, "start-up: options at " + optionsAt + " s, channel at " + channelAt
+                + " s, services registered at " + registeredAt + " s");
         server.awaitClosed();
     }
 
@@ -100,24 +97,4 @@ public final class Main {
         });
     }
 
-    /** java.util.logging to stderr (the guest console), one line a record. */
-    static void setupLogging(System.Logger.Level level) {
-        System.setProperty("java.util.logging.SimpleFormatter.format", "kata-agent %4$s %3$s: %5$s%6$s%n");
-        Logger root = Logger.getLogger("");
-        for (Handler h : root.getHandlers()) {
-            root.removeHandler(h);
-        }
-        Level jul = switch (level) {
-            case ALL, TRACE -> Level.FINEST;
-            case DEBUG -> Level.FINE;
-            case INFO -> Level.INFO;
-            case WARNING -> Level.WARNING;
-            case ERROR, OFF -> Level.SEVERE;
-        };
-        ConsoleHandler h = new ConsoleHandler();
-        h.setFormatter(new SimpleFormatter());
-        h.setLevel(jul);
-        root.addHandler(h);
-        root.setLevel(jul);
-    }
 }

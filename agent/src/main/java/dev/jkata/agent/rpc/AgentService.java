@@ -63,49 +63,49 @@ public final class AgentService {
         this.calls = c;
         HealthService.register(c, env.version(), env.grpcVersion());
         String s = SERVICE;
-        c.add(s, "CreateSandbox", CreateSandboxRequest.parser(), this::createSandbox);
-        c.add(s, "DestroySandbox", DestroySandboxRequest.parser(), (DestroySandboxRequest r) -> {
+        c.add(s, "CreateSandbox", CreateSandboxRequest::parser, this::createSandbox);
+        c.add(s, "DestroySandbox", DestroySandboxRequest::parser, (DestroySandboxRequest r) -> {
             sandbox.destroySandbox();
             return empty();
         });
-        c.add(s, "CreateContainer", CreateContainerRequest.parser(), this::createContainer);
-        c.add(s, "StartContainer", StartContainerRequest.parser(), (StartContainerRequest r) -> {
+        c.add(s, "CreateContainer", CreateContainerRequest::parser, this::createContainer);
+        c.add(s, "StartContainer", StartContainerRequest::parser, (StartContainerRequest r) -> {
             sandbox.start(r.getContainerId());
             return empty();
         });
-        c.add(s, "RemoveContainer", RemoveContainerRequest.parser(), (RemoveContainerRequest r) -> {
+        c.add(s, "RemoveContainer", RemoveContainerRequest::parser, (RemoveContainerRequest r) -> {
             sandbox.remove(r.getContainerId(), r.getTimeout());
             return empty();
         });
-        c.add(s, "ExecProcess", ExecProcessRequest.parser(), (ExecProcessRequest r) -> {
+        c.add(s, "ExecProcess", ExecProcessRequest::parser, (ExecProcessRequest r) -> {
             if (!r.hasProcess()) {
                 throw AgentException.invalid("ExecProcess " + r.getExecId() + ": the request has no process");
             }
             sandbox.exec(r.getContainerId(), r.getExecId(), r.getProcess());
             return empty();
         });
-        c.add(s, "SignalProcess", SignalProcessRequest.parser(), (SignalProcessRequest r) -> {
+        c.add(s, "SignalProcess", SignalProcessRequest::parser, (SignalProcessRequest r) -> {
             sandbox.signal(r.getContainerId(), r.getExecId(), r.getSignal());
             return empty();
         });
-        c.add(s, "WaitProcess", WaitProcessRequest.parser(), (WaitProcessRequest r) ->
+        c.add(s, "WaitProcess", WaitProcessRequest::parser, (WaitProcessRequest r) ->
                 WaitProcessResponse.newBuilder()
                         .setStatus(sandbox.waitProcess(r.getContainerId(), r.getExecId())).build());
-        c.add(s, "UpdateContainer", UpdateContainerRequest.parser(), (UpdateContainerRequest r) -> {
+        c.add(s, "UpdateContainer", UpdateContainerRequest::parser, (UpdateContainerRequest r) -> {
             sandbox.update(r.getContainerId(), r.getResources());
             return empty();
         });
-        c.add(s, "StatsContainer", StatsContainerRequest.parser(), (StatsContainerRequest r) -> {
+        c.add(s, "StatsContainer", StatsContainerRequest::parser, (StatsContainerRequest r) -> {
             Container ct = sandbox.get(r.getContainerId());
             return StatsContainerResponse.newBuilder()
                     .setCgroupStats(CgroupStatsReader.read(env.cgroupRoot().resolve(ct.id())))
                     .addAllNetworkStats(network.statistics()).build();
         });
-        c.add(s, "PauseContainer", PauseContainerRequest.parser(), (PauseContainerRequest r) -> {
+        c.add(s, "PauseContainer", PauseContainerRequest::parser, (PauseContainerRequest r) -> {
             sandbox.pause(r.getContainerId());
             return empty();
         });
-        c.add(s, "ResumeContainer", ResumeContainerRequest.parser(), (ResumeContainerRequest r) -> {
+        c.add(s, "ResumeContainer", ResumeContainerRequest::parser, (ResumeContainerRequest r) -> {
             sandbox.resume(r.getContainerId());
             return empty();
         });
@@ -115,19 +115,19 @@ public final class AgentService {
     }
 
     private void registerStdio(Calls c, String s) {
-        c.add(s, "WriteStdin", WriteStreamRequest.parser(), (WriteStreamRequest r) -> {
+        c.add(s, "WriteStdin", WriteStreamRequest::parser, (WriteStreamRequest r) -> {
             stdio(r.getContainerId(), r.getExecId()).writeStdin(r.getData().toByteArray());
             return WriteStreamResponse.newBuilder().setLen(r.getData().size()).build();
         });
-        c.add(s, "ReadStdout", ReadStreamRequest.parser(), (ReadStreamRequest r) ->
+        c.add(s, "ReadStdout", ReadStreamRequest::parser, (ReadStreamRequest r) ->
                 read(r, true));
-        c.add(s, "ReadStderr", ReadStreamRequest.parser(), (ReadStreamRequest r) ->
+        c.add(s, "ReadStderr", ReadStreamRequest::parser, (ReadStreamRequest r) ->
                 read(r, false));
-        c.add(s, "CloseStdin", CloseStdinRequest.parser(), (CloseStdinRequest r) -> {
+        c.add(s, "CloseStdin", CloseStdinRequest::parser, (CloseStdinRequest r) -> {
             stdio(r.getContainerId(), r.getExecId()).closeStdin();
             return empty();
         });
-        c.add(s, "TtyWinResize", TtyWinResizeRequest.parser(), (TtyWinResizeRequest r) -> {
+        c.add(s, "TtyWinResize", TtyWinResizeRequest::parser, (TtyWinResizeRequest r) -> {
             stdio(r.getContainerId(), r.getExecId()).resize(r.getRow(), r.getColumn());
             return empty();
         });
@@ -150,26 +150,26 @@ public final class AgentService {
     }
 
     private void registerNetwork(Calls c, String s) {
-        c.add(s, "ListInterfaces", ListInterfacesRequest.parser(), (ListInterfacesRequest r) ->
+        c.add(s, "ListInterfaces", ListInterfacesRequest::parser, (ListInterfacesRequest r) ->
                 Interfaces.newBuilder().addAllInterfaces(network.interfaces()).build());
-        c.add(s, "ListRoutes", ListRoutesRequest.parser(), (ListRoutesRequest r) ->
+        c.add(s, "ListRoutes", ListRoutesRequest::parser, (ListRoutesRequest r) ->
                 Routes.newBuilder().addAllRoutes(network.routes()).build());
-        c.add(s, "UpdateInterface", UpdateInterfaceRequest.parser(), (UpdateInterfaceRequest r) -> {
+        c.add(s, "UpdateInterface", UpdateInterfaceRequest::parser, (UpdateInterfaceRequest r) -> {
             if (!r.hasInterface()) {
                 throw AgentException.invalid("UpdateInterface: the request has no interface");
             }
             return network.update(r.getInterface());
         });
-        c.add(s, "UpdateRoutes", UpdateRoutesRequest.parser(), (UpdateRoutesRequest r) ->
+        c.add(s, "UpdateRoutes", UpdateRoutesRequest::parser, (UpdateRoutesRequest r) ->
                 Routes.newBuilder().addAllRoutes(network.updateRoutes(r.getRoutes().getRoutesList())).build());
-        c.add(s, "AddARPNeighbors", AddARPNeighborsRequest.parser(), (AddARPNeighborsRequest r) -> {
+        c.add(s, "AddARPNeighbors", AddARPNeighborsRequest::parser, (AddARPNeighborsRequest r) -> {
             network.addNeighbors(r.getNeighbors().getARPNeighborsList());
             return empty();
         });
     }
 
     private void registerGuest(Calls c, String s) {
-        c.add(s, "GetGuestDetails", GuestDetailsRequest.parser(), (GuestDetailsRequest r) ->
+        c.add(s, "GetGuestDetails", GuestDetailsRequest::parser, (GuestDetailsRequest r) ->
                 GuestDetailsResponse.newBuilder()
                         .setMemBlockSizeBytes(r.getMemBlockSize() ? guest.memoryBlockSize() : 0)
                         .setSupportMemHotplugProbe(r.getMemHotplugProbe() && guest.memoryHotplugProbe())
@@ -178,22 +178,22 @@ public final class AgentService {
                                 .addAllStorageHandlers(List.of("virtio-fs", "9p", "local", "ephemeral", "bind"))
                                 .setSupportsSeccomp(true))
                         .build());
-        c.add(s, "SetGuestDateTime", SetGuestDateTimeRequest.parser(), (SetGuestDateTimeRequest r) -> {
+        c.add(s, "SetGuestDateTime", SetGuestDateTimeRequest::parser, (SetGuestDateTimeRequest r) -> {
             Native.settimeofday(r.getSec(), r.getUsec());
             return empty();
         });
-        c.add(s, "OnlineCPUMem", OnlineCPUMemRequest.parser(), (OnlineCPUMemRequest r) -> {
+        c.add(s, "OnlineCPUMem", OnlineCPUMemRequest::parser, (OnlineCPUMemRequest r) -> {
             guest.online(r.getNbCpus(), r.getCpuOnly());
             return empty();
         });
-        c.add(s, "CopyFile", CopyFileRequest.parser(), (CopyFileRequest r) -> {
+        c.add(s, "CopyFile", CopyFileRequest::parser, (CopyFileRequest r) -> {
             copyFiles.write(r.getPath(), r.getFileSize(), r.getFileMode(), r.getDirMode(), r.getUid(), r.getGid(),
                     r.getOffset(), r.getData().toByteArray());
             return empty();
         });
-        c.add(s, "GetOOMEvent", GetOOMEventRequest.parser(), (GetOOMEventRequest r) ->
+        c.add(s, "GetOOMEvent", GetOOMEventRequest::parser, (GetOOMEventRequest r) ->
                 OOMEvent.newBuilder().setContainerId(oom.next()).build());
-        c.add(s, "ReseedRandomDev", ReseedRandomDevRequest.parser(), (ReseedRandomDevRequest r) -> {
+        c.add(s, "ReseedRandomDev", ReseedRandomDevRequest::parser, (ReseedRandomDevRequest r) -> {
             try {
                 Files.write(Path.of("/dev/random"), r.getData().toByteArray());
             } catch (IOException e) {
@@ -201,11 +201,11 @@ public final class AgentService {
             }
             return empty();
         });
-        c.add(s, "MemHotplugByProbe", MemHotplugByProbeRequest.parser(), (MemHotplugByProbeRequest r) -> {
+        c.add(s, "MemHotplugByProbe", MemHotplugByProbeRequest::parser, (MemHotplugByProbeRequest r) -> {
             guest.probeMemory(r.getMemHotplugProbeAddrList());
             return empty();
         });
-        c.add(s, "GetMetrics", GetMetricsRequest.parser(), (GetMetricsRequest r) ->
+        c.add(s, "GetMetrics", GetMetricsRequest::parser, (GetMetricsRequest r) ->
                 Metrics.newBuilder().setMetrics(metrics()).build());
     }
 

@@ -1,5 +1,9 @@
 package dev.jkata.agent.rpc;
 
+import com.google.protobuf.AbstractParser;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.ExtensionRegistryLite;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import dev.jkata.agent.AgentException;
@@ -11,6 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /** Registers handlers on a server, maps agent errors to ttrpc statuses and counts calls. */
 final class Calls {
@@ -24,10 +29,14 @@ final class Calls {
         this.server = server;
     }
 
-    <Q extends Message, R extends Message> void add(String service, String method, Parser<Q> parser,
+    /**
+     * Registers a method. The parser is asked for on the first call only, so that message
+     * classes load when used rather than all at start-up (every class costs in a TCG guest).
+     */
+    <Q extends Message, R extends Message> void add(String service, String method, Supplier<Parser<Q>> parser,
             Handler<Q, R> handler) {
         LongAdder count = counts.computeIfAbsent(method, k -> new LongAdder());
-        server.register(service, method, parser, (Q req) -> {
+        server.register(service, method, new LazyParser<>(parser), (Q req) -> {
             count.increment();
             try {
                 return handler.handle(req);
@@ -41,6 +50,31 @@ final class Calls {
                 throw new TtrpcException(dev.jkata.ttrpc.Code.INTERNAL, method + ": " + e, e);
             }
         });
+    }
+
+    /** A parser that looks up the real one on first use. */
+    static final class LazyParser<Q extends Message> extends AbstractParser<Q> {
+        private final Supplier<Parser<Q>> supplier;
+        private volatile Parser<Q> parser;
+
+        LazyParser(Supplier<Parser<Q>> supplier) {
+            this.supplier = supplier;
+        }
+
+        private Parser<Q> parser() {
+            Parser<Q> p = parser;
+            if (p == null) {
+                p = supplier.get();
+                parser = p;
+            }
+            return p;
+        }
+
+        @Override
+        public Q parsePartialFrom(CodedInputStream input, ExtensionRegistryLite registry)
+                throws InvalidProtocolBufferException {
+            return parser().parsePartialFrom(input, registry);
+        }
     }
 
     /** Calls served so far, by method name. */

@@ -13,9 +13,9 @@ final class HealthService {
     }
 
     static void register(Calls calls, String agentVersion, String grpcVersion) {
-        calls.add(SERVICE, "Check", CheckRequest.parser(), (CheckRequest r) ->
+        calls.add(SERVICE, "Check", CheckRequest::parser, (CheckRequest r) ->
                 HealthCheckResponse.newBuilder().setStatus(HealthCheckResponse.ServingStatus.SERVING).build());
-        calls.add(SERVICE, "Version", CheckRequest.parser(), (CheckRequest r) ->
+        calls.add(SERVICE, "Version", CheckRequest::parser, (CheckRequest r) ->
                 VersionCheckResponse.newBuilder().setAgentVersion(agentVersion).setGrpcVersion(grpcVersion).build());
     }
 }

@@ -58,6 +58,10 @@ public final class GuestVm implements AutoCloseable {
         if (!extraKernelParams.isBlank()) {
             params.add(extraKernelParams);
         }
+        String fromProperty = System.getProperty("jkata.it.kernelParams", "");
+        if (!fromProperty.isBlank()) {
+            params.add(fromProperty);
+        }
         List<String> cmd = List.of("/usr/bin/qemu-system-x86_64", "-nodefaults", "-nographic", "-no-reboot",
                 "-no-user-config", "-machine", "microvm,memory-backend=mem", "-accel", "tcg,thread=multi",
                 "-cpu", "max", "-smp", "2", "-m", "1024M",
