@@ -149,6 +149,50 @@ class SandboxIT {
     }
 
     @Test
+    void pauseResumeStatsUpdateTerminalAndVmPause() throws Exception {
+        GuestAssets assets = GuestAssets.require();
+        Path rootfs = BusyboxBundle.rootfs(tmp);
+        Path volume = tmp.resolve("volume.txt");
+        Files.writeString(volume, "v\n");
+        Sandbox sandbox = create("sandbox-it-3", config(assets));
+        Path bundle = BusyboxBundle.write(tmp.resolve("bundle"), rootfs, List.of("/bin/sleep", "600"), volume);
+        Container c = sandbox.createContainer("c1", OciBundle.load(bundle), List.of());
+        c.start();
+
+        var stats = c.stats();
+        assertTrue(stats.hasCgroupStats(), "stats carry cgroup stats: " + stats);
+        c.update(dev.jkata.proto.agent.LinuxResources.newBuilder()
+                .setMemory(dev.jkata.proto.agent.LinuxMemory.newBuilder().setLimit(64L << 20)).build());
+
+        c.pause();
+        assertEquals(Container.Status.PAUSED, c.status());
+        assertEquals("paused", StateStore.load(sandbox.stateDir()).containers().getFirst().status());
+        c.resume();
+        assertEquals(Container.Status.RUNNING, c.status());
+
+        // The whole VM paused and resumed (QMP stop/cont); the guest carries on.
+        sandbox.pause();
+        sandbox.resume();
+
+        ContainerProcess tty = c.exec("tty", dev.jkata.proto.agent.Process.newBuilder()
+                .setTerminal(true)
+                .addAllArgs(List.of("/bin/sh", "-c", "sleep 1; stty size; exit 5"))
+                .addEnv("PATH=/bin").setCwd("/").build());
+        tty.resize(33, 111);
+        CompletableFuture<String> ttyOut = readAll(tty.stdout());
+        assertEquals(5, tty.exited().get(60, TimeUnit.SECONDS).code());
+        assertTrue(ttyOut.get(30, TimeUnit.SECONDS).contains("33 111"), "stty size after resize: " + ttyOut.get());
+        assertEquals(-1, tty.stderr().read(), "a terminal process has no separate stderr");
+
+        // SIGKILL, not SIGTERM: the init of a pid namespace ignores signals it has no handler for.
+        c.signal(9, true);
+        assertEquals(137, c.init().exited().get(60, TimeUnit.SECONDS).code(), "SIGKILL to all processes");
+        c.remove();
+        sandbox.stop();
+        assertEquals(List.of(), mountsUnder(tmp));
+    }
+
+    @Test
     void cleanerTearsDownASandboxWhoseOwnerIsGoneAndWaitsSeeTheVmDie() throws Exception {
         GuestAssets assets = GuestAssets.require();
         Path rootfs = BusyboxBundle.rootfs(tmp);
