@@ -136,9 +136,9 @@ public final class Sandbox implements AutoCloseable {
         Objects.requireNonNull(hypervisor, "hypervisor");
         Objects.requireNonNull(mounter, "mounter");
         checkId("sandbox", id);
-        Path stateDir = config.runRoot().resolve(id);
-        Path sharedBase = config.sharedRoot().resolve(id);
-        Path sharedDir = sharedBase.resolve("shared");
+        Path stateDir = config.stateDirOf(id);
+        Path sharedDir = config.sharedDirOf(id);
+        Path sharedBase = sharedDir.getParent();
         try {
             Files.createDirectories(config.runRoot());
             Files.createDirectory(stateDir);

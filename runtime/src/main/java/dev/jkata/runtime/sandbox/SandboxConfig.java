@@ -123,6 +123,16 @@ public record SandboxConfig(
                 agentDebug, agentTimeouts, newRunRoot, newSharedRoot, kernelModules);
     }
 
+    /** The state directory a sandbox gets under {@link #runRoot()} ({@code SandboxCleaner.cleanup} takes it). */
+    public Path stateDirOf(String sandboxId) {
+        return runRoot.resolve(sandboxId);
+    }
+
+    /** The shared directory a sandbox gets under {@link #sharedRoot()}. */
+    public Path sharedDirOf(String sandboxId) {
+        return sharedRoot.resolve(sandboxId).resolve("shared");
+    }
+
     /** The kernel command line extras: configured parameters plus the agent's log level. */
     public String fullKernelParams() {
         StringBuilder sb = new StringBuilder(kernelParams.trim());

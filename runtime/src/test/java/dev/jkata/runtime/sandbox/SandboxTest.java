@@ -318,6 +318,40 @@ class SandboxTest {
         }
     }
 
+    @Test
+    void pauseResumeStatsAndUpdateGoToTheAgentWithItsCodes() throws Exception {
+        try (Sandbox sandbox = newSandbox("sb10")) {
+            assertEquals(tmp.resolve("run/sb10"), config.stateDirOf("sb10"));
+            assertEquals(sandbox.sharedDir(), config.sharedDirOf("sb10"));
+            Container c = sandbox.createContainer("c1", OciBundle.load(bundleDir), List.of());
+            SandboxException notRunning = assertThrows(SandboxException.class, c::pause);
+            assertEquals(Code.FAILED_PRECONDITION, notRunning.code());
+            c.start();
+            c.pause();
+            assertEquals(Container.Status.PAUSED, c.status());
+            assertEquals("paused", StateStore.load(sandbox.stateDir()).containers().getFirst().status());
+            c.resume();
+            assertEquals(Container.Status.RUNNING, c.status());
+            assertEquals(1, agent.received(dev.jkata.proto.agent.PauseContainerRequest.class).size());
+            assertEquals(1, agent.received(dev.jkata.proto.agent.ResumeContainerRequest.class).size());
+            // The fake agent does not serve these: its status code reaches the caller.
+            SandboxException stats = assertThrows(SandboxException.class, c::stats);
+            assertEquals(Code.UNIMPLEMENTED, stats.code());
+            assertTrue(stats.getMessage().contains("StatsContainer"), stats.getMessage());
+            SandboxException update = assertThrows(SandboxException.class,
+                    () -> c.update(dev.jkata.proto.agent.LinuxResources.getDefaultInstance()));
+            assertEquals(Code.UNIMPLEMENTED, update.code());
+            sandbox.pause();
+            assertTrue(hypervisor.lastVm.paused);
+            sandbox.resume();
+            assertFalse(hypervisor.lastVm.paused);
+            c.signal(9, true);
+            var signal = agent.received(dev.jkata.proto.agent.SignalProcessRequest.class).getFirst();
+            assertEquals("", signal.getExecId(), "all processes: empty exec id");
+            assertEquals(9, signal.getSignal());
+        }
+    }
+
     static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!condition.getAsBoolean()) {
