@@ -8,6 +8,7 @@ import dev.jkata.runtime.agent.AgentException;
 import dev.jkata.runtime.oci.OciBundle;
 import dev.jkata.ttrpc.Code;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -261,7 +262,7 @@ public final class Container {
 
     /** Every process that has not reported an exit yet. */
     List<ContainerProcess> liveProcesses() {
-        List<ContainerProcess> out = new java.util.ArrayList<>();
+        List<ContainerProcess> out = new ArrayList<>();
         if (init.exitStatusOrNull() == null) {
             out.add(init);
         }

@@ -31,11 +31,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +78,7 @@ public final class Sandbox implements AutoCloseable {
     /** Containers by id, in creation order; guarded by {@link #lock}. */
     private final Map<String, Container> containers = new LinkedHashMap<>();
     /** Ids being created (reserved, not yet in {@link #containers}); guarded by {@link #lock}. */
-    private final java.util.Set<String> creating = new java.util.HashSet<>();
+    private final Set<String> creating = new HashSet<>();
     /** Reverts the sandbox-level steps of create; guarded by {@link #lock}. */
     private final Undo teardown;
     /** Set once by {@link #stop()}; guarded by {@link #lock}. */

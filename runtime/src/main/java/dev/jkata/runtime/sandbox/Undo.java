@@ -1,7 +1,9 @@
 package dev.jkata.runtime.sandbox;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 
 /**
  * A stack of undo steps: each step of a multi-step operation registers how to revert itself, and
@@ -38,8 +40,8 @@ final class Undo {
      *
      * @return the names of the steps that failed
      */
-    java.util.List<String> run(Throwable failure) {
-        java.util.List<String> failed = new java.util.ArrayList<>();
+    List<String> run(Throwable failure) {
+        List<String> failed = new ArrayList<>();
         while (!steps.isEmpty()) {
             Entry e = steps.pop();
             try {
