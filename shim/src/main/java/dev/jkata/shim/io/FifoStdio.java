@@ -47,9 +47,11 @@ public final class FifoStdio implements StdioConnector {
                 byte[] buf = new byte[BUFFER];
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                    LOG.log(System.Logger.Level.DEBUG, "stdin of " + name + ": " + n + " bytes");
                     target.write(buf, 0, n);
                     target.flush();
                 }
+                LOG.log(System.Logger.Level.DEBUG, "stdin of " + name + ": end of input");
             } catch (IOException e) {
                 if (!live.closed) {
                     LOG.log(System.Logger.Level.DEBUG, "stdin copy of " + name + " ended: " + e);

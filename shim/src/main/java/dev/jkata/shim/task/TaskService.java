@@ -299,24 +299,30 @@ public final class TaskService {
         backend().resizePty(id, execId, width, height);
     }
 
+    /**
+     * CloseIO: the guest's stdin is closed once everything containerd wrote into the stdin fifo has
+     * been copied. That happens after this call returns: ctr closes its end of the fifo only after
+     * CloseIO answered, so waiting here would stall both sides.
+     */
     public void closeIo(String id, String execId, boolean stdin) {
         ShimProcess p = process(id, execId);
         if (!stdin) {
             return;
         }
+        SandboxBackend sb = backend();
         StdioConnector.Connection io = p.io();
-        if (io != null) {
-            try {
-                io.stdinDone().get(2, TimeUnit.SECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                LOG.log(System.Logger.Level.DEBUG, "stdin copy of " + p.name() + " not finished at CloseIO");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        CompletableFuture<Void> copied = io == null ? CompletableFuture.completedFuture(null) : io.stdinDone();
+        copied.whenComplete((ok, error) -> {
+            if (p.state() instanceof ProcessState.Stopped) {
+                return;
             }
-        }
-        if (!(p.state() instanceof ProcessState.Stopped)) {
-            backend().closeStdin(id, execId);
-        }
+            try {
+                LOG.log(System.Logger.Level.DEBUG, "closing the stdin of " + p.name());
+                sb.closeStdin(id, execId);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing the stdin of " + p.name() + " failed", e);
+            }
+        });
     }
 
     public void update(String id, Any resources) {

@@ -208,4 +208,21 @@ class TaskServiceTest {
         assertEquals(List.of(new TaskEvent.Oom("c1")),
                 sink.events.stream().filter(e -> e instanceof TaskEvent.Oom).toList());
     }
+
+    @Test
+    void closeIoClosesTheGuestStdinOnlyAfterTheFifoCopyEnded() throws Exception {
+        CompletableFuture<Void> stdinCopied = new CompletableFuture<>();
+        StdioConnector pending = (name, stdio, streams) -> new StdioConnector.Connection() {
+            public CompletableFuture<Void> outputDone() { return CompletableFuture.completedFuture(null); }
+            public CompletableFuture<Void> stdinDone() { return stdinCopied; }
+            public void close() { }
+        };
+        TaskService t = new TaskService(backend, sink, pending, Clock.systemUTC(), Duration.ofSeconds(1));
+        t.create(request("c1"));
+        t.start("c1", "");
+        t.closeIo("c1", "", true); // returns at once: ctr closes its fifo end only after this answer
+        assertFalse(backend.calls.stream().anyMatch(c -> c.startsWith("closeStdin")), backend.calls.toString());
+        stdinCopied.complete(null);
+        assertTrue(backend.calls.contains("closeStdin c1 "), backend.calls.toString());
+    }
 }

@@ -71,4 +71,14 @@ class ContainerdShimIT extends ContainerdItBase {
         assertTrue(out.contains("typed-42 in /dev/pts/"), "the shell in the guest read the typed line on a tty: " + out);
         assertEquals(5, p.exitValue(), out);
     }
+
+    @Test
+    void pipedStdinReachesTheContainerAndItsEndClosesIt() throws Exception {
+        String id = newId();
+        List<String> cmd = List.of("ctr", "-a", containerd.socket().toString(), "-n", Containerd.NAMESPACE, "run",
+                "--runtime", RUNTIME, "--rm", KataSetup.IMAGE, id, "sh", "-c", "tr a-z A-Z; echo done-$?");
+        Containerd.Result r = Containerd.run(cmd, RUN, "piped through the guest\n".getBytes());
+        assertEquals(0, r.exit(), r.describe() + "\n" + containerd.log());
+        assertEquals("PIPED THROUGH THE GUEST\ndone-0\n", r.out(), "stdin copied in, EOF (CloseIO) ends tr\n" + containerd.log());
+    }
 }
