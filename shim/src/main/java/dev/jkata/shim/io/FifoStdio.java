@@ -80,6 +80,7 @@ public final class FifoStdio implements StdioConnector {
                 byte[] buf = new byte[BUFFER];
                 int n;
                 while ((n = source.read(buf)) >= 0) {
+                    live.lastOutput = System.nanoTime();
                     if (out != null) {
                         try {
                             out.write(buf, 0, n);
@@ -118,6 +119,7 @@ public final class FifoStdio implements StdioConnector {
     private static final class Live implements Connection {
         private final List<Closeable> open = new CopyOnWriteArrayList<>();
         volatile boolean closed;
+        volatile long lastOutput;
         CompletableFuture<Void> stdinDone;
         CompletableFuture<Void> outputDone;
 
@@ -131,6 +133,11 @@ public final class FifoStdio implements StdioConnector {
         @Override
         public CompletableFuture<Void> outputDone() {
             return outputDone;
+        }
+
+        @Override
+        public long lastOutputNanos() {
+            return lastOutput;
         }
 
         @Override

@@ -49,7 +49,7 @@ public final class ShimWiring {
         String ttrpcAddress = env.getOrDefault("TTRPC_ADDRESS", flags.address() + ".ttrpc");
         TtrpcForwarder forwarder = new TtrpcForwarder(ttrpcAddress);
         EventQueue events = new EventQueue(flags.namespace(), forwarder, Clock.systemUTC(), 5, Duration.ofMillis(200));
-        TaskService tasks = new TaskService(factory, events, new FifoStdio(), Clock.systemUTC(), Duration.ofSeconds(5));
+        TaskService tasks = new TaskService(factory, events, new FifoStdio(), Clock.systemUTC(), Duration.ofSeconds(2));
         CountDownLatch done = new CountDownLatch(1);
         TtrpcServer server = new TtrpcServer();
         new TaskRpc(tasks, env, done::countDown).register(server);

@@ -9,6 +9,11 @@ public interface StdioConnector {
     interface Connection extends AutoCloseable {
         CompletableFuture<Void> outputDone();
 
+        /** Nanotime ({@link System#nanoTime()}) of the last output bytes moved; 0 when none yet. */
+        default long lastOutputNanos() {
+            return 0;
+        }
+
         /** Completes when the stdin copy ended (EOF on the fifo, or no stdin). */
         CompletableFuture<Void> stdinDone();
 

@@ -141,17 +141,39 @@ public final class TaskService {
         }
         StdioConnector.Connection io = p.io();
         if (io != null && !vmDead) {
-            try {
-                io.outputDone().get(outputDrain.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                LOG.log(System.Logger.Level.WARNING, "output of " + p.name() + " still open after it exited");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException e) {
-                LOG.log(System.Logger.Level.DEBUG, "output copy of " + p.name() + " failed", e.getCause());
-            }
+            awaitOutput(p, io);
         }
         onExit(p, exit);
+    }
+
+    /**
+     * Lets the output copy finish before the exit is reported (containerd closes the fifos once it
+     * sees the exit): waits {@code outputDrain}, and longer while bytes are still moving (up to a
+     * minute); output nobody reads (no fifo reader) does not hold the exit back beyond that.
+     */
+    private void awaitOutput(ShimProcess p, StdioConnector.Connection io) {
+        long start = System.nanoTime();
+        long hardLimit = start + TimeUnit.MINUTES.toNanos(1);
+        long quiet = outputDrain.toNanos();
+        while (true) {
+            try {
+                io.outputDone().get(200, TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException e) {
+                long now = System.nanoTime();
+                long last = Math.max(start, io.lastOutputNanos());
+                if (now - last > quiet || now > hardLimit) {
+                    LOG.log(System.Logger.Level.WARNING, "output of " + p.name() + " still open after it exited");
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                LOG.log(System.Logger.Level.DEBUG, "output copy of " + p.name() + " failed", e.getCause());
+                return;
+            }
+        }
     }
 
     private void onExit(ShimProcess p, ExitStatus exit) {

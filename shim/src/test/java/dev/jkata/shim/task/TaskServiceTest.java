@@ -225,4 +225,38 @@ class TaskServiceTest {
         stdinCopied.complete(null);
         assertTrue(backend.calls.contains("closeStdin c1 "), backend.calls.toString());
     }
+
+    @Test
+    void exitWaitsForOutputThatIsStillMovingButNotForOutputNobodyReads() throws Exception {
+        java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong();
+        CompletableFuture<Void> output = new CompletableFuture<>();
+        StdioConnector slow = (name, stdio, streams) -> new StdioConnector.Connection() {
+            final CompletableFuture<Void> done = name.contains("silent") ? new CompletableFuture<>() : output;
+            public CompletableFuture<Void> outputDone() { return done; }
+            public long lastOutputNanos() { return name.contains("silent") ? 0 : last.get(); }
+            public CompletableFuture<Void> stdinDone() { return CompletableFuture.completedFuture(null); }
+            public void close() { }
+        };
+        TaskService t = new TaskService(backend, sink, slow, Clock.systemUTC(), Duration.ofMillis(300));
+        t.create(request("busy"));
+        t.start("busy", "");
+        backend.exit("busy", "", 0);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 10; i++) { // bytes keep moving for a second
+            last.set(System.nanoTime());
+            Thread.sleep(100);
+        }
+        assertEquals(2, t.state("busy", "").state().statusCode(), "exit held back while output moves");
+        output.complete(null);
+        assertEquals(0, t.waitFor("busy", "").code());
+
+        t.create(request("silent"));
+        t.start("silent", "");
+        long t1 = System.nanoTime();
+        backend.exit("silent", "", 1);
+        assertEquals(1, t.waitFor("silent", "").code());
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t1);
+        assertTrue(waited >= 250 && waited < 3000, "output nobody reads holds the exit ~300 ms, took " + waited);
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) > 1000);
+    }
 }
