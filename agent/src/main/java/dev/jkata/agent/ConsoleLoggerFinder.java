@@ -34,9 +34,15 @@ public final class ConsoleLoggerFinder extends System.LoggerFinder {
         }
     }
 
+    /**
+     * Our loggers get the configured level; the JDK's and libraries' ones never go below INFO
+     * (the JDK logs every process start at DEBUG with a stack trace).
+     */
     @Override
     public System.Logger getLogger(String name, Module module) {
-        return new ConsoleLogger(name, level, out);
+        boolean ours = name.startsWith("dev.jkata.");
+        boolean verbose = level.getSeverity() < System.Logger.Level.INFO.getSeverity();
+        return new ConsoleLogger(name, ours || !verbose ? level : System.Logger.Level.INFO, out);
     }
 
     record ConsoleLogger(String name, Level threshold, PrintStream out) implements System.Logger {

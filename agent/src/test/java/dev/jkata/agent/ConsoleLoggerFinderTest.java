@@ -27,6 +27,16 @@ class ConsoleLoggerFinderTest {
     }
 
     @Test
+    void debugIsForOurLoggersOnly() {
+        ConsoleLoggerFinder f = new ConsoleLoggerFinder(System.Logger.Level.DEBUG);
+        assertTrue(f.getLogger("dev.jkata.agent.Main", getClass().getModule()).isLoggable(System.Logger.Level.DEBUG));
+        assertTrue(!f.getLogger("java.lang.ProcessBuilder", Object.class.getModule())
+                .isLoggable(System.Logger.Level.DEBUG));
+        assertTrue(f.getLogger("java.lang.ProcessBuilder", Object.class.getModule())
+                .isLoggable(System.Logger.Level.INFO));
+    }
+
+    @Test
     void writesOneLinePerRecordAboveTheThreshold() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
