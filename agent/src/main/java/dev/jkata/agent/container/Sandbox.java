@@ -142,8 +142,14 @@ public final class Sandbox {
             Path b = c.bundle();
             Proc init = c.init();
             Path console = init.terminal() ? b.resolve("console.sock") : null;
-            init.start(runtime.run(id, b, console, b.resolve("init.pid"), b.resolve("crun.log")),
-                    b.resolve("console.sock"), b.resolve("init.pid"), b.resolve("crun.log"));
+            try {
+                init.start(runtime.run(id, b, console, b.resolve("init.pid"), b.resolve("crun.log")),
+                        b.resolve("console.sock"), b.resolve("init.pid"), b.resolve("crun.log"));
+            } catch (AgentException e) {
+                // a failed start is final: WaitProcess answers 255, RemoveContainer cleans up
+                c.setState(new ContainerState.Stopped(Proc.NEVER_RAN));
+                throw e;
+            }
             c.setState(new ContainerState.Running(init.pid()));
         }
     }

@@ -134,6 +134,11 @@ class AgentServiceTest {
         // starting fails cleanly: the runtime binary does not exist
         assertEquals(Code.INTERNAL, fails("StartContainer",
                 StartContainerRequest.newBuilder().setContainerId("c1").build(), "c1"));
+        assertEquals(255, client.call("grpc.AgentService", "WaitProcess",
+                WaitProcessRequest.newBuilder().setContainerId("c1").build(), WaitProcessResponse.parser(), T)
+                .getStatus(), "a failed start reads as exit status 255");
+        assertEquals(Code.FAILED_PRECONDITION, fails("StartContainer",
+                StartContainerRequest.newBuilder().setContainerId("c1").build(), "stopped"));
 
         call("RemoveContainer", RemoveContainerRequest.newBuilder().setContainerId("c1").build());
         assertFalse(Files.exists(tmp.resolve("run/c1")), "bundle removed");
