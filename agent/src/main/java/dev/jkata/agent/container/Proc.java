@@ -84,8 +84,7 @@ public final class Proc {
             runtime = p;
             Stdio io;
             if (terminal) {
-                int master = socket.receiveMaster(p::isAlive, START_TIMEOUT_MS);
-                io = new Stdio.Tty(master, p);
+                io = new Stdio.Tty(socket.receiveMaster(p::isAlive, START_TIMEOUT_MS), p);
             } else {
                 io = new Stdio.Pipes(p);
             }

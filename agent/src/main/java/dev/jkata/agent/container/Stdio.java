@@ -2,6 +2,9 @@ package dev.jkata.agent.container;
 
 import dev.jkata.agent.AgentException;
 import dev.jkata.agent.os.Native;
+import dev.jkata.sys.Fd;
+import dev.jkata.sys.FdInputStream;
+import dev.jkata.sys.FdOutputStream;
 import dev.jkata.ttrpc.Code;
 
 import java.io.IOException;
@@ -111,15 +114,19 @@ public sealed interface Stdio {
     /** The master side of the process's pty; stderr is merged into it. */
     final class Tty implements Stdio {
         private static final byte EOT = 4;
-        private final int master;
+        private final Fd master;
+        private final FdInputStream in;
+        private final FdOutputStream out;
         private final java.lang.Process runtime;
         /** Read side held by reads/writes in flight, write side by release(). */
         private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
         /** Guarded by lock (write side). */
         private boolean released;
 
-        public Tty(int master, java.lang.Process runtime) {
+        public Tty(Fd master, java.lang.Process runtime) {
             this.master = master;
+            this.in = new FdInputStream(master, true);
+            this.out = new FdOutputStream(master);
             this.runtime = runtime;
         }
 
@@ -133,9 +140,9 @@ public sealed interface Stdio {
                     return null;
                 }
                 byte[] buf = new byte[Math.max(1, Math.min(max, 1 << 20))];
-                int n = Native.read(master, buf, 0, buf.length);
-                return n == 0 ? null : Arrays.copyOf(buf, n);
-            } catch (AgentException e) {
+                int n = in.read(buf, 0, buf.length);
+                return n < 0 ? null : Arrays.copyOf(buf, n);
+            } catch (IOException e) {
                 return null;
             } finally {
                 lock.readLock().unlock();
@@ -160,7 +167,9 @@ public sealed interface Stdio {
                 if (released) {
                     throw AgentException.precondition("the terminal is closed");
                 }
-                Native.writeFully(master, data, 0, data.length);
+                out.write(data);
+            } catch (IOException e) {
+                throw new AgentException(Code.FAILED_PRECONDITION, "writing to the terminal: " + e.getMessage(), e);
             } finally {
                 lock.readLock().unlock();
             }
@@ -185,7 +194,7 @@ public sealed interface Stdio {
                 if (released) {
                     throw AgentException.precondition("the terminal is closed");
                 }
-                Native.setWindowSize(master, rows, cols);
+                Native.setWindowSize(master.value(), rows, cols);
             } finally {
                 lock.readLock().unlock();
             }
@@ -198,7 +207,7 @@ public sealed interface Stdio {
                     try {
                         if (!released) {
                             released = true;
-                            Native.close(master);
+                            master.close();
                         }
                     } finally {
                         lock.writeLock().unlock();

@@ -135,7 +135,7 @@ public final class Network {
             if (r.getFamily() == IPFamily.v6) {
                 add.add("-6");
             }
-            add.addAll(List.of("route", "add", r.getDest().isEmpty() ? "default" : r.getDest()));
+            add.addAll(List.of("route", "replace", r.getDest().isEmpty() ? "default" : r.getDest()));
             if (!r.getGateway().isEmpty()) {
                 add.addAll(List.of("via", r.getGateway()));
             }

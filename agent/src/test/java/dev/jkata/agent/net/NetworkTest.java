@@ -110,9 +110,9 @@ class NetworkTest {
         n.updateRoutes(List.of(
                 Route.newBuilder().setGateway("10.88.0.1").setDevice("eth0").build(),
                 Route.newBuilder().setDest("10.88.0.0/16").setDevice("eth0").setScope(253).build()));
-        List<List<String>> adds = calls.stream().filter(c -> c.size() > 1 && c.get(1).equals("add")).toList();
-        assertEquals(List.of("route", "add", "10.88.0.0/16", "dev", "eth0", "scope", "link"), adds.get(0));
-        assertEquals(List.of("route", "add", "default", "via", "10.88.0.1", "dev", "eth0"), adds.get(1));
+        List<List<String>> adds = calls.stream().filter(c -> c.size() > 1 && c.get(1).equals("replace")).toList();
+        assertEquals(List.of("route", "replace", "10.88.0.0/16", "dev", "eth0", "scope", "link"), adds.get(0));
+        assertEquals(List.of("route", "replace", "default", "via", "10.88.0.1", "dev", "eth0"), adds.get(1));
         assertTrue(calls.contains(List.of("route", "del", "default", "dev", "eth0")), calls.toString());
     }
 
