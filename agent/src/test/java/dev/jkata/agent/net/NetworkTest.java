@@ -123,8 +123,8 @@ class NetworkTest {
         n.updateRoutes(List.of(Route.newBuilder().setGateway("10.88.0.1").setDevice("eth0").build()));
         assertTrue(calls.stream().noneMatch(c -> c.contains("del") && c.contains("10.88.0.0/16")), calls.toString());
         assertTrue(calls.contains(List.of("route", "del", "default", "dev", "eth0")), calls.toString());
-        assertEquals(List.of("route", "add", "default", "via", "10.88.0.1", "dev", "eth0"),
-                calls.stream().filter(c -> c.size() > 1 && c.get(1).equals("add")).toList().getFirst());
+        assertEquals(List.of("route", "replace", "default", "via", "10.88.0.1", "dev", "eth0"),
+                calls.stream().filter(c -> c.size() > 1 && c.get(1).equals("replace")).toList().getFirst());
     }
 
     @Test
