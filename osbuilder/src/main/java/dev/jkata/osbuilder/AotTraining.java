@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * Makes the agent's AOT cache (JDK 25 {@code -XX:AOTCacheOutput}) with a training run chrooted into
  * the staged root, so the JVM binary, the module path and the options are exactly those of the guest.
- * The run is the agent's {@code --self-test}; when the agent has none yet, a plain start of the JVM
- * with the same options is used (the cache then holds the JDK's start-up classes only).
+ * The run is the agent's {@code --self-test}; when that fails, {@code --version} with the same
+ * options (a cache made without the same main module would be refused by the JVM at start).
  */
 final class AotTraining {
     private static final long TIMEOUT_SECONDS = 180;
@@ -42,17 +42,14 @@ final class AotTraining {
         progress.detail("WARNING: agent --self-test failed (exit " + r.exitCode() + "): "
                 + Exec.tail(r.stderr() + r.stdout()).replace("\n", "\n        "));
         Files.deleteIfExists(aot);
-        // Fallback: the same JVM options and module path, without starting the agent.
-        List<String> args = Files.readAllLines(stage.resolve(InitScript.AGENT_ARGS.substring(1)));
-        int m = args.indexOf("-m");
-        List<String> cmd = new java.util.ArrayList<>(chroot(stage, InitScript.JAVA,
-                "-XX:AOTCacheOutput=" + InitScript.AOT_CACHE));
-        cmd.addAll(m >= 0 ? args.subList(0, m) : args);
-        cmd.add("-version");
-        Exec.Result f = Exec.runAllowingFailure(null, cmd, TIMEOUT_SECONDS);
+        // Fallback: the same options and main module, with --version (a quick exit): the cache then
+        // covers JDK start-up and module graph, and the JVM accepts it for the real start
+        Exec.Result f = Exec.runAllowingFailure(null, chroot(stage, InitScript.JAVA,
+                "-XX:AOTCacheOutput=" + InitScript.AOT_CACHE, "@" + InitScript.AGENT_ARGS, "--version"),
+                TIMEOUT_SECONDS);
         if (f.exitCode() == 0 && Files.exists(aot)) {
-            progress.detail(String.format("fallback training (java -version) wrote %s (%.1f MiB)", InitScript.AOT_CACHE,
-                    Files.size(aot) / 1048576.0));
+            progress.detail(String.format("fallback training (agent --version) wrote %s (%.1f MiB)",
+                    InitScript.AOT_CACHE, Files.size(aot) / 1048576.0));
         } else {
             Files.deleteIfExists(aot);
             progress.detail("WARNING: no AOT cache (training failed, exit " + f.exitCode() + "): "

@@ -128,7 +128,7 @@ public final class GuestBuilder {
         for (String pkg : o.kernelPackages()) {
             String versioned = KernelPackage.resolve(pkg);
             KernelPackage kp = KernelPackage.fetch(versioned, cache, progress);
-            List<String> missing = KernelModules.scan(kp.modulesDir()).missing(o.modules());
+            List<String> missing = missingModules(kp);
             if (missing.isEmpty()) {
                 Properties p = new Properties();
                 p.setProperty("package", kp.packageName());
@@ -143,6 +143,17 @@ public final class GuestBuilder {
             tried.add(versioned + " (lacks " + String.join(", ", missing) + ")");
         }
         throw new OsBuilderException("no kernel package has every needed module: " + String.join("; ", tried));
+    }
+
+    /** The wanted modules the package lacks; remembered next to the unpacked package. */
+    private List<String> missingModules(KernelPackage kp) throws IOException {
+        Path memo = kp.root().resolve(".missing-" + JavaRuntime.sha256(String.join(",", o.modules())).substring(0, 12));
+        if (Files.exists(memo)) {
+            return Files.readAllLines(memo).stream().filter(l -> !l.isBlank()).toList();
+        }
+        List<String> missing = KernelModules.scan(kp.modulesDir()).missing(o.modules());
+        Files.write(memo, missing);
+        return missing;
     }
 
     private KernelPackage lastKernel(Path cache) throws IOException {

@@ -1,6 +1,8 @@
 package dev.jkata.osbuilder;
 
 import java.io.IOException;
+import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +22,9 @@ final class JavaRuntime {
     /** Modules added whatever jdeps says: the agent loads these by name or through services. */
     private static final List<String> ALWAYS = List.of("java.base", "jdk.unsupported");
 
+    /** Changes when the way the runtime is made changes (e.g. stripping), so old cache entries are not reused. */
+    private static final String LAYOUT = "stripped-1";
+
     private JavaRuntime() {}
 
     /** The JDK modules the agent's module path (a directory of jars) needs. */
@@ -31,20 +36,32 @@ final class JavaRuntime {
         List<String> cmd = new ArrayList<>(List.of(jdk.resolve("bin/jdeps").toString(), "--ignore-missing-deps",
                 "--print-module-deps", "--multi-release", "25", "-q", "--module-path", modulePath.toString(),
                 "--add-modules", "ALL-MODULE-PATH"));
-        String out = Exec.run(null, cmd).strip();
-        for (String m : out.split(",")) {
+        addAll(mods, Exec.run(null, cmd));
+        // jdeps does not look into automatic modules (plain jars such as protobuf-java) in module mode:
+        // analyse those on the class path, with the others there to resolve against
+        for (ModuleReference r : ModuleFinder.of(modulePath).findAll()) {
+            if (r.descriptor().isAutomatic() && r.location().isPresent()) {
+                addAll(mods, Exec.run(null, List.of(jdk.resolve("bin/jdeps").toString(), "--ignore-missing-deps",
+                        "--print-module-deps", "--multi-release", "25", "-q", "-cp", modulePath + "/*",
+                        Path.of(r.location().get()).toString())));
+            }
+        }
+        return mods;
+    }
+
+    private static void addAll(TreeSet<String> mods, String jdepsOut) {
+        for (String m : jdepsOut.strip().split(",")) {
             if (!m.isBlank()) {
                 mods.add(m.strip());
             }
         }
-        return mods;
     }
 
     /** Returns a cached jlinked runtime for {@code modules}, making it if needed. */
     static Path jlink(Path jdk, TreeSet<String> modules, List<String> options, Path cache, Progress progress) {
         try {
             String release = Files.readString(jdk.resolve("release"), StandardCharsets.UTF_8);
-            String key = sha256(release + "|" + String.join(",", modules) + "|" + String.join(" ", options)).substring(0, 16);
+            String key = sha256(LAYOUT + "|" + release + "|" + String.join(",", modules) + "|" + String.join(" ", options)).substring(0, 16);
             Path out = cache.resolve("jvm-" + key);
             if (Files.exists(out.resolve(".complete"))) {
                 progress.detail("cached runtime " + out.getFileName() + " (" + String.join(",", modules) + ")");
