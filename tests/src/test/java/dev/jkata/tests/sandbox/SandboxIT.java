@@ -10,6 +10,7 @@ import dev.jkata.runtime.agent.ConsoleTail;
 import dev.jkata.runtime.config.AgentConfig;
 import dev.jkata.runtime.config.KataConfig;
 import dev.jkata.runtime.config.QemuConfig;
+import dev.jkata.runtime.config.SharedFsType;
 import dev.jkata.runtime.oci.OciBundle;
 import dev.jkata.runtime.sandbox.Container;
 import dev.jkata.runtime.sandbox.ContainerProcess;
@@ -61,7 +62,12 @@ class SandboxIT {
     }
 
     private SandboxConfig config(GuestAssets assets) {
+        return config(assets, SharedFsType.VIRTIO_FS);
+    }
+
+    private SandboxConfig config(GuestAssets assets, SharedFsType sharedFs) {
         QemuConfig.Builder q = KataConfig.defaults().hypervisor().toBuilder();
+        q.sharedFs = sharedFs;
         q.path = GuestAssets.QEMU;
         q.kernel = assets.kernel();
         q.initrd = assets.initrd();
@@ -146,6 +152,28 @@ class SandboxIT {
         assertFalse(Files.exists(stateDir), stateDir + " removed");
         assertFalse(Files.exists(sharedBase), sharedBase + " removed");
         assertTrue(Files.isRegularFile(volume), "the host volume itself is untouched");
+    }
+
+    @Test
+    void virtio9pSharesRootfsAndVolumesWithoutVirtiofsd() throws Exception {
+        GuestAssets assets = GuestAssets.require();
+        Path rootfs = BusyboxBundle.rootfs(tmp);
+        Path volume = tmp.resolve("volume.txt");
+        Files.writeString(volume, "over 9p\n");
+        Sandbox sandbox = create("sandbox-it-9p", config(assets, SharedFsType.VIRTIO_9P));
+        assertEquals(0, StateStore.load(sandbox.stateDir()).virtiofsdPid(), "no virtiofsd with 9p");
+        Path bundle = BusyboxBundle.write(tmp.resolve("bundle"), rootfs,
+                List.of("/bin/sh", "-c", "cat /etc/volume.txt; exit 4"), volume);
+        Container c = sandbox.createContainer("c1", OciBundle.load(bundle), List.of());
+        CompletableFuture<String> out = readAll(c.init().stdout());
+        c.start();
+        assertEquals(4, c.init().exited().get(60, TimeUnit.SECONDS).code());
+        assertEquals("over 9p", out.get(30, TimeUnit.SECONDS).trim());
+        Path stateDir = sandbox.stateDir();
+        sandbox.stop();
+        assertEquals(List.of(), HostProcesses.withArgument(stateDir.toString()));
+        assertEquals(List.of(), mountsUnder(tmp));
+        assertFalse(Files.exists(stateDir));
     }
 
     @Test
