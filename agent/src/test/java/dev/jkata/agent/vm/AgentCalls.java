@@ -30,6 +30,16 @@ public record AgentCalls(TtrpcClient client, Duration timeout) {
         return client.call("grpc.Health", "Check", CheckRequest.getDefaultInstance(), HealthCheckResponse.parser(), timeout);
     }
 
+    public void createSandbox9p(String id) {
+        empty("CreateSandbox", CreateSandboxRequest.newBuilder().setSandboxId(id).setHostname("jkata-9p")
+                .addStorages(Storage.newBuilder().setDriver("9p").setSource("kataShared").setFstype("9p")
+                        .addAllOptions(List.of("trans=virtio", "version=9p2000.L", "msize=262144"))
+                        .setMountPoint(SHARED))
+                .addStorages(Storage.newBuilder().setDriver("ephemeral").setSource("shm").setFstype("tmpfs")
+                        .addOptions("size=16m").setMountPoint("/run/kata-containers/sandbox/shm"))
+                .build());
+    }
+
     public void createSandbox(String id) {
         empty("CreateSandbox", CreateSandboxRequest.newBuilder().setSandboxId(id).setHostname("jkata-test")
                 .addStorages(Storage.newBuilder().setDriver("virtio-fs").setSource("kataShared").setFstype("virtiofs")

@@ -45,12 +45,21 @@ public final class GuestVm implements AutoCloseable {
 
     /** Boots a VM sharing {@code shared} as kataShared; {@code dir} holds sockets and the console log. */
     public static GuestVm boot(Path dir, Path shared, String extraKernelParams) throws IOException, InterruptedException {
+        return boot(dir, shared, extraKernelParams, false);
+    }
+
+    /** Boots with the share over virtio-9p instead of virtio-fs when {@code ninep}. */
+    public static GuestVm boot(Path dir, Path shared, String extraKernelParams, boolean ninep)
+            throws IOException, InterruptedException {
         Path vfsSock = dir.resolve("vfs.sock");
         Path agentSock = dir.resolve("agent.sock");
-        Process vfs = new ProcessBuilder("/usr/lib/qemu/virtiofsd", "--socket-path=" + vfsSock,
-                "-o", "source=" + shared, "-o", "cache=auto")
+        Process vfs = ninep ? new ProcessBuilder("/bin/sleep", "infinity").start()
+                : new ProcessBuilder("/usr/lib/qemu/virtiofsd", "--socket-path=" + vfsSock,
+                        "-o", "source=" + shared, "-o", "cache=auto")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("virtiofsd.log").toFile()).start();
-        waitFor(vfsSock, vfs, Duration.ofSeconds(10));
+        if (!ninep) {
+            waitFor(vfsSock, vfs, Duration.ofSeconds(10));
+        }
         List<String> params = new ArrayList<>(List.of("tsc=reliable", "no_timer_check", "rcupdate.rcu_expedited=1",
                 "i8042.direct=1", "i8042.dumbkbd=1", "i8042.nopnp=1", "i8042.noaux=1", "noreplace-smp", "reboot=k",
                 "cryptomgr.notests", "net.ifnames=0", "panic=1", "console=ttyS0", "quiet"));
@@ -62,20 +71,27 @@ public final class GuestVm implements AutoCloseable {
         if (!fromProperty.isBlank()) {
             params.add(fromProperty);
         }
-        List<String> cmd = List.of("/usr/bin/qemu-system-x86_64", "-nodefaults", "-nographic", "-no-reboot",
-                "-no-user-config", "-machine", "microvm,memory-backend=mem", "-accel", "tcg,thread=multi",
-                "-cpu", "max", "-smp", "2", "-m", "1024M",
-                "-object", "memory-backend-memfd,id=mem,size=1024M,share=on",
-                "-global", "virtio-mmio.force-legacy=false",
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/qemu-system-x86_64", "-nodefaults", "-nographic",
+                "-no-reboot", "-no-user-config", "-machine", ninep ? "microvm" : "microvm,memory-backend=mem",
+                "-accel", "tcg,thread=multi", "-cpu", "max", "-smp", "2", "-m", "1024M"));
+        if (!ninep) {
+            cmd.addAll(List.of("-object", "memory-backend-memfd,id=mem,size=1024M,share=on"));
+        }
+        cmd.addAll(List.of("-global", "virtio-mmio.force-legacy=false",
                 "-kernel", KERNEL.toString(), "-initrd", INITRD.toString(), "-append", String.join(" ", params),
                 "-chardev", "file,id=console0,path=" + dir.resolve("console.log"), "-serial", "chardev:console0",
                 "-device", "virtio-serial-device,id=serial0",
                 "-chardev", "socket,id=agent0,path=" + agentSock + ",server=on,wait=off",
                 "-device", "virtserialport,bus=serial0.0,chardev=agent0,name=agent.channel.0",
-                "-chardev", "socket,id=vfs0,path=" + vfsSock,
-                "-device", "vhost-user-fs-device,chardev=vfs0,tag=kataShared",
                 "-netdev", "user,id=n0", "-device", "virtio-net-device,netdev=n0,mac=" + MAC,
-                "-device", "virtio-rng-device");
+                "-device", "virtio-rng-device"));
+        if (ninep) {
+            cmd.addAll(List.of("-fsdev", "local,id=fs0,path=" + shared + ",security_model=none",
+                    "-device", "virtio-9p-device,fsdev=fs0,mount_tag=kataShared"));
+        } else {
+            cmd.addAll(List.of("-chardev", "socket,id=vfs0,path=" + vfsSock,
+                    "-device", "vhost-user-fs-device,chardev=vfs0,tag=kataShared"));
+        }
         Process qemu = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("qemu.log").toFile()).start();
         try {
