@@ -374,9 +374,9 @@ public final class Sandbox implements AutoCloseable {
             failed.addAll(c.releaseHostSide());
         }
         synchronized (lock) {
-            containers.clear();
             failed.addAll(teardown.run(null));
             if (failed.isEmpty()) {
+                containers.clear();
                 try {
                     SandboxCleaner.removeTree(stateDir, mounter);
                 } catch (StateException e) {
@@ -385,7 +385,7 @@ public final class Sandbox implements AutoCloseable {
             }
         }
         if (!failed.isEmpty()) {
-            persist();
+            persist(); // with the containers and their mounts, for SandboxCleaner
             throw new SandboxException(Code.INTERNAL, "stop sandbox " + id + ": clean-up failed: " + failed);
         }
         LOG.log(System.Logger.Level.INFO, "sandbox {0} stopped and cleaned up", id);

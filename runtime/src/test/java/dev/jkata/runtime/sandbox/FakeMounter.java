@@ -17,6 +17,11 @@ final class FakeMounter implements Mounter {
     private final List<Entry> mounted = new ArrayList<>(); // guarded by this
     private final List<String> log = new ArrayList<>(); // guarded by this
     private volatile String failTargetSuffix;
+    private volatile Path failUnmount;
+
+    void failUnmountOf(Path target) {
+        failUnmount = target;
+    }
 
     void failMountsEndingWith(String suffix) {
         failTargetSuffix = suffix;
@@ -41,6 +46,9 @@ final class FakeMounter implements Mounter {
 
     @Override
     public synchronized void unmount(Path target) throws StorageException {
+        if (target.equals(failUnmount)) {
+            throw new StorageException("umount " + target + ": EBUSY (16)", 16, null);
+        }
         for (int i = mounted.size() - 1; i >= 0; i--) {
             if (mounted.get(i).target().equals(target)) {
                 mounted.remove(i);

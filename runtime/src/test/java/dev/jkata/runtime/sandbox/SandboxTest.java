@@ -352,6 +352,59 @@ class SandboxTest {
         }
     }
 
+    @Test
+    void aFailedUnmountOnStopKeepsTheStateForTheCleanerAndDeletesNothingMounted() throws Exception {
+        Sandbox sandbox = newSandbox("sb11");
+        Container c = sandbox.createContainer("c1", OciBundle.load(bundleDir), List.of());
+        Path rootfs = sandbox.sharedDir().resolve("c1/rootfs");
+        mounter.failUnmountOf(rootfs);
+        SandboxException e = assertThrows(SandboxException.class, sandbox::stop);
+        assertTrue(e.getMessage().contains("EBUSY"), e.getMessage());
+        assertTrue(hypervisor.lastVm.exited().isDone(), "the VM is stopped anyway");
+        assertTrue(Files.isDirectory(rootfs), "a still-mounted rootfs is never deleted through");
+        assertTrue(Files.exists(sandbox.stateDir().resolve("state.json")), "state.json stays for SandboxCleaner");
+        var saved = StateStore.load(sandbox.stateDir()).containers().getFirst();
+        assertEquals("c1", saved.id());
+        assertEquals(List.of(rootfs, sandbox.sharedDir().resolve("c1/mounts/1-vol.txt")), saved.mounts());
+        assertEquals("stopped", saved.status());
+        assertEquals(Container.Status.STOPPED, c.status());
+        mounter.failUnmountOf(null);
+        dev.jkata.runtime.state.SandboxCleaner.cleanup(sandbox.stateDir(), mounter);
+        assertEquals(List.of(), mounter.mountPointsUnder(tmp));
+        assertFalse(Files.exists(sandbox.stateDir()));
+        assertFalse(Files.exists(tmp.resolve("shared/sandboxes/sb11")));
+    }
+
+    @Test
+    void guestLocalAndNonBindMountsAreNotShared() {
+        Mount devBind = Mount.newBuilder().setDestination("/dev/fuse").setSource("/dev/fuse").setType("bind")
+                .addOptions("rbind").build();
+        Mount procBind = Mount.newBuilder().setDestination("/x").setSource("/proc/../proc/sys").addOptions("bind")
+                .build();
+        Mount tmpfs = Mount.newBuilder().setDestination("/tmp").setSource("tmpfs").setType("tmpfs").build();
+        Mount hostDir = Mount.newBuilder().setDestination("/data").setSource("/srv/data").setType("none")
+                .addOptions("rbind").addOptions("rw").build();
+        Mount relative = Mount.newBuilder().setDestination("/r").setSource("rel/path").setType("bind").build();
+        assertFalse(ContainerStorage.isSharedBind(devBind));
+        assertFalse(ContainerStorage.isSharedBind(procBind));
+        assertFalse(ContainerStorage.isSharedBind(tmpfs));
+        assertTrue(ContainerStorage.isSharedBind(hostDir));
+        assertFalse(ContainerStorage.isSharedBind(relative));
+    }
+
+    @Test
+    void aMissingBindSourceIsNamedAndNothingIsLeftMounted() throws Exception {
+        Files.delete(volume);
+        try (Sandbox sandbox = newSandbox("sb12")) {
+            SandboxException e = assertThrows(SandboxException.class,
+                    () -> sandbox.createContainer("c1", OciBundle.load(bundleDir), List.of()));
+            assertEquals(Code.INVALID_ARGUMENT, e.code());
+            assertTrue(e.getMessage().contains("/etc/vol.txt") && e.getMessage().contains(volume.toString()),
+                    e.getMessage());
+            assertEquals(List.of(sandbox.sharedDir()), mounter.mountPointsUnder(tmp));
+        }
+    }
+
     static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!condition.getAsBoolean()) {
