@@ -184,7 +184,8 @@ final class Creation {
                 SandboxCleaner.cleanup(sandboxDir);
             }
             SandboxCleaner.removeTree(paths.dir(), new dev.jkata.runtime.storage.LinuxMounter());
-        } catch (StateException e) {
+            Files.deleteIfExists(paths.socket());
+        } catch (StateException | IOException e) {
             failure.addSuppressed(e);
         }
     }

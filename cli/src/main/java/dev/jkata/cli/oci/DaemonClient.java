@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
-/** One request to a container's sandbox daemon over {@code <root>/<id>/daemon.sock}. */
+/** One request to a container's sandbox daemon over its socket. */
 final class DaemonClient {
 
     private DaemonClient() {

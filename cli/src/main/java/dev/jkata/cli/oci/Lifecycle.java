@@ -98,7 +98,8 @@ final class Lifecycle {
                 ProcessHandle.of(s.pid()).filter(Lifecycle::isPidProcess).ifPresent(ProcessHandle::destroyForcibly);
             }
             SandboxCleaner.removeTree(paths.dir(), new LinuxMounter());
-        } catch (StateException e) {
+            Files.deleteIfExists(paths.socket());
+        } catch (StateException | java.io.IOException e) {
             throw new CliException(CliException.FAILURE, "delete " + id + ": " + e.getMessage(), e);
         }
         return 0;

@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The long-lived host process of one OCI container's sandbox ({@code kata-runtime oci-daemon ID
  * BUNDLE}, started detached by {@code create}): boots the VM, creates the container in the guest,
- * relays its stdio and serves the later verbs over {@code <root>/<id>/daemon.sock}. When the
+ * relays its stdio and serves the later verbs over its socket ({@link OciPaths#socket()}). When the
  * container's init process ends (or on {@code delete}) it stops the sandbox and exits; the
  * container's last state stays in {@code <root>/<id>/state.json}.
  */
@@ -85,6 +85,11 @@ final class OciDaemon {
     }
 
     private int serve() {
+        try {
+            java.nio.file.Files.createDirectories(paths.socket().getParent());
+        } catch (IOException e) {
+            throw new IllegalStateException("creating " + paths.socket().getParent() + ": " + e.getMessage(), e);
+        }
         FdServerSocket server = UnixSocket.listen(paths.socket());
         Thread.ofPlatform().daemon().name("accept").start(() -> acceptLoop(server));
         try {

@@ -89,18 +89,18 @@ class DockerIT {
         return OciHarness.run(timeout, cmd);
     }
 
-    /** The --root containerd-shim-runc-v2 gives kata-runtime: a "moby" folder under the exec root. */
+    /** The --root containerd-shim-runc-v2 gives kata-runtime: {@code <exec-root>/runtime-<name>/moby}. */
     private static Path kataRoot() throws IOException {
         if (Files.isDirectory(execRoot)) {
             try (Stream<Path> s = Files.walk(execRoot, 3)) {
                 for (Path p : s.toList()) {
-                    if (p.getFileName().toString().equals("moby") && p.getParent().getFileName().toString().contains("kata")) {
+                    if (p.getFileName().toString().equals("moby") && p.getParent().getFileName().toString().startsWith("runtime-")) {
                         return p;
                     }
                 }
             }
         }
-        return execRoot.resolve("runtime-kata/moby");
+        return execRoot.resolve("runtime-runc/moby");
     }
 
     @Test
