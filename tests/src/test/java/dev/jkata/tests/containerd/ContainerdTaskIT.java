@@ -60,4 +60,53 @@ class ContainerdTaskIT extends ContainerdItBase {
         assertEquals(0, rm.exit(), rm.describe() + "\n" + containerd.log());
         assertEquals(java.util.List.of(), Leaks.awaitGone(id, 10_000), "ctr task rm cleans up the sandbox");
     }
+
+    @Test
+    void eventsReachContainerdInOrderAndDecode() throws Exception {
+        String id = newId();
+        Background events = Background.start(java.util.List.of("ctr", "-a", containerd.socket().toString(), "-n", Containerd.NAMESPACE, "events"));
+        Containerd.Result r;
+        try {
+            Thread.sleep(500);
+            r = runRm(id, "sh", "-c", "exit 4");
+            Thread.sleep(1000);
+        } finally {
+            events.process().destroy();
+        }
+        Containerd.Result seen = events.await(java.time.Duration.ofSeconds(10));
+        assertEquals(4, r.exit(), r.describe());
+        java.util.List<String> topics = seen.out().lines().filter(l -> l.contains(id) && l.contains("/tasks/"))
+                .map(l -> l.replaceAll(".*(/tasks/[a-z-]+).*", "$1")).distinct().toList();
+        assertEquals(java.util.List.of("/tasks/create", "/tasks/start", "/tasks/exit", "/tasks/delete"), topics,
+                "events as ctr decodes them:\n" + seen.out());
+        String exit = seen.out().lines().filter(l -> l.contains("/tasks/exit") && l.contains(id)).findFirst().orElseThrow();
+        assertTrue(exit.contains("\"exit_status\":4") || exit.contains("exit_status:4"), exit);
+    }
+
+    @Test
+    void execWithATerminal() throws Exception {
+        String id = newId();
+        Background run = runInBackground(id, "sh", "-c", TERM_AWARE);
+        try {
+            awaitStatus(id, "RUNNING", RUN);
+            String exec = String.join(" ", "ctr", "-a", containerd.socket().toString(), "-n", Containerd.NAMESPACE,
+                    "task", "exec", "-t", "--exec-id", "t1", id, "sh");
+            Process p = new ProcessBuilder("script", "-qec", exec, "/dev/null").redirectErrorStream(true).start();
+            p.getOutputStream().write("echo exec-tty-$((2*21)) $(tty)\nexit 6\n".getBytes());
+            p.getOutputStream().flush();
+            boolean done = p.waitFor(RUN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (!done) {
+                p.destroyForcibly().waitFor();
+            }
+            String out = new String(p.getInputStream().readAllBytes());
+            p.getOutputStream().close();
+            assertTrue(done, out);
+            assertTrue(out.contains("exec-tty-42 /dev/pts/"), out);
+            assertEquals(6, p.exitValue(), out);
+            assertEquals(0, containerd.ctr(RUN, "task", "kill", "-s", "SIGTERM", id).exit());
+            assertEquals(143, run.await(RUN).exit());
+        } finally {
+            run.process().destroyForcibly();
+        }
+    }
 }
