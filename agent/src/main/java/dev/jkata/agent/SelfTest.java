@@ -18,7 +18,10 @@ import dev.jkata.proto.agent.Process;
 import dev.jkata.proto.agent.Root;
 import dev.jkata.proto.agent.Spec;
 import dev.jkata.proto.agent.VersionCheckResponse;
+import dev.jkata.proto.agent.RemoveContainerRequest;
+import dev.jkata.proto.agent.StartContainerRequest;
 import dev.jkata.proto.agent.WaitProcessRequest;
+import dev.jkata.proto.agent.WaitProcessResponse;
 import dev.jkata.ttrpc.Code;
 import dev.jkata.ttrpc.Transports;
 import dev.jkata.ttrpc.TtrpcClient;
@@ -72,6 +75,24 @@ final class SelfTest {
                                 .setProcess(Process.newBuilder().addArgs("/bin/true"))
                                 .setRoot(Root.newBuilder().setPath(dir.resolve("no-rootfs").toString()))).build(),
                         com.google.protobuf.Empty.parser(), t));
+                // a container whose start may fail here (no cgroups in a build chroot): the paths run all the same
+                Path rootfs = Files.createDirectories(dir.resolve("rootfs"));
+                client.call(svc, "CreateContainer", CreateContainerRequest.newBuilder().setContainerId("c2")
+                        .setOCI(Spec.newBuilder().setProcess(Process.newBuilder().addArgs("/bin/true").addEnv("PATH=/bin"))
+                                .setRoot(Root.newBuilder().setPath(rootfs.toString()))).build(),
+                        com.google.protobuf.Empty.parser(), t);
+                check(Files.exists(bundles.resolve("c2/config.json")), "CreateContainer writes config.json");
+                try {
+                    client.call(svc, "StartContainer", StartContainerRequest.newBuilder().setContainerId("c2").build(),
+                            com.google.protobuf.Empty.parser(), t);
+                    client.call(svc, "WaitProcess", WaitProcessRequest.newBuilder().setContainerId("c2").build(),
+                            WaitProcessResponse.parser(), t);
+                } catch (TtrpcException e) {
+                    check(e.code() == Code.INTERNAL, "a failed start is INTERNAL: " + e);
+                }
+                client.call(svc, "RemoveContainer", RemoveContainerRequest.newBuilder().setContainerId("c2").build(),
+                        com.google.protobuf.Empty.parser(), t);
+                check(!Files.exists(bundles.resolve("c2")), "RemoveContainer removes the bundle");
                 expect(client, Code.NOT_FOUND, () -> client.call(svc, "WaitProcess",
                         WaitProcessRequest.newBuilder().setContainerId("nope").build(),
                         com.google.protobuf.Empty.parser(), t));
