@@ -203,7 +203,9 @@ public final class Sandbox implements AutoCloseable {
             unwind(undo, stateDir, mounter, failure);
             throw failure;
         } catch (AgentException e) {
-            SandboxException failure = new SandboxException(e.code(), "sandbox " + id + ": " + e.getMessage(), e);
+            String vmm = config.hypervisorPath().getFileName().toString();
+            SandboxException failure = new SandboxException(e.code(), "sandbox " + id + " (" + vmm + "): "
+                    + e.getMessage(), e);
             unwind(undo, stateDir, mounter, failure);
             throw failure;
         } catch (Exception e) {

@@ -267,6 +267,7 @@ class SandboxTest {
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "must not wait for the dial timeout");
         assertEquals(Code.UNAVAILABLE, e.code());
         assertTrue(e.getMessage().contains("exited with status 1"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("sandbox sb6 (qemu-system-x86_64): VM process"), e.getMessage());
         assertTrue(e.getMessage().contains("fake guest booting"), e.getMessage());
         assertEquals(List.of(), mounter.mountPointsUnder(tmp));
         assertFalse(Files.exists(tmp.resolve("run/sb6")));
