@@ -38,6 +38,27 @@ public final class HostProcesses {
         }
     }
 
+    /** Program names of the VMMs and daemons a sandbox may leave behind. */
+    private static final List<String> HELPER_NAMES =
+            List.of("qemu", "virtiofsd", "cloud-hypervisor", "firecracker");
+
+    /**
+     * Live VMM and virtiofsd processes (by program name: qemu*, virtiofsd, cloud-hypervisor,
+     * firecracker) whose command line contains {@code needle} — a sandbox's helpers that were not
+     * recorded in its state (a crash between starting them and saving the record).
+     */
+    public static List<Long> helpersMentioning(String needle) {
+        List<Long> out = new ArrayList<>();
+        for (long pid : withArgument(needle)) {
+            String argv0 = commandLine(pid).map(c -> c.split(" ", 2)[0]).orElse("");
+            String name = argv0.substring(argv0.lastIndexOf('/') + 1);
+            if (HELPER_NAMES.stream().anyMatch(name::startsWith)) {
+                out.add(pid);
+            }
+        }
+        return out;
+    }
+
     /**
      * Live processes (other than this one) whose command line contains {@code needle} — used to
      * find the VMM and virtiofsd of a sandbox by its state directory path.

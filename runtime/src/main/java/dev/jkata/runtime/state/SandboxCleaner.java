@@ -71,7 +71,7 @@ public final class SandboxCleaner {
         Set<Long> pids = new LinkedHashSet<>();
         pids.add(state.vmPid());
         pids.add(state.virtiofsdPid());
-        pids.addAll(HostProcesses.withArgument(mention + "/"));
+        pids.addAll(HostProcesses.helpersMentioning(mention + "/"));
         for (long pid : pids) {
             if (HostProcesses.kill(pid, mention, KILL_WAIT)) {
                 killed.add(pid);

@@ -61,10 +61,15 @@ class SandboxCleanerTest {
         }
     }
 
-    private Process fakeVmm(Path stateDir) throws Exception {
-        // A process whose command line names the state directory, like QEMU's -qmp/-chardev arguments.
+    /** A long-running process named {@code name} whose command line names the state directory. */
+    private Process fakeHelper(Path stateDir, String name) throws Exception {
         Path file = Files.createTempFile(stateDir, "qmp", ".log");
-        Process p = new ProcessBuilder("tail", "-f", file.toString()).start();
+        Path program = tmp.resolve("bin").resolve(name);
+        Files.createDirectories(program.getParent());
+        if (!Files.exists(program)) {
+            Files.createSymbolicLink(program, Path.of("/usr/bin/tail"));
+        }
+        Process p = new ProcessBuilder(program.toString(), "-f", file.toString()).start();
         started.add(p);
         return p;
     }
@@ -76,9 +81,11 @@ class SandboxCleanerTest {
         Files.createDirectories(stateDir);
         Files.createDirectories(sharedDir.resolve("c1/rootfs"));
         Files.writeString(sharedDir.resolve("c1/rootfs/file"), "x");
-        Process vmm = fakeVmm(stateDir);
-        // Not recorded, but also names the state dir: found by scanning (virtiofsd).
-        Process helper = fakeVmm(stateDir);
+        Process vmm = fakeHelper(stateDir, "qemu-system-x86_64");
+        // Not recorded, but a virtiofsd naming the state dir: found by scanning.
+        Process helper = fakeHelper(stateDir, "virtiofsd");
+        // Names the state dir too, but is no VMM or daemon of ours: left alone.
+        Process bystander = fakeHelper(stateDir, "tail");
         ListMounter mounter = new ListMounter();
         mounter.makeSharedMountPoint(sharedDir);
         mounter.mount("x", sharedDir.resolve("c1/rootfs"), "overlay", List.of());
@@ -91,6 +98,7 @@ class SandboxCleanerTest {
         assertTrue(report.killed().contains(helper.pid()), report.toString());
         assertTrue(vmm.waitFor(5, java.util.concurrent.TimeUnit.SECONDS));
         assertTrue(helper.waitFor(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(bystander.isAlive(), "only recorded pids and VMM/virtiofsd helpers are killed");
         assertEquals(List.of(sharedDir.resolve("c1/rootfs"), sharedDir), report.unmounted());
         assertEquals(List.of(), mounter.points);
         assertFalse(Files.exists(tmp.resolve("shared/sb")));
