@@ -205,6 +205,8 @@ public final class AgentService {
             guest.probeMemory(r.getMemHotplugProbeAddrList());
             return empty();
         });
+        c.add(s, "GetVolumeStats", VolumeStatsRequest::parser, (VolumeStatsRequest r) ->
+                GuestSetup.volumeStats(r.getVolumeGuestPath()));
         c.add(s, "GetMetrics", GetMetricsRequest::parser, (GetMetricsRequest r) ->
                 Metrics.newBuilder().setMetrics(metrics()).build());
     }

@@ -44,6 +44,31 @@ final class GuestSetup {
         }
     }
 
+    /** Byte usage of the file system holding a guest path (what kubelet asks about a volume). */
+    static dev.jkata.proto.agent.VolumeStatsResponse volumeStats(String guestPath) {
+        if (!guestPath.startsWith("/")) {
+            throw AgentException.invalid("volume_guest_path must be absolute, got '" + guestPath + "'");
+        }
+        Path p = Path.of(guestPath);
+        if (!Files.exists(p)) {
+            throw AgentException.notFound("volume path " + guestPath + " does not exist in the guest");
+        }
+        try {
+            java.nio.file.FileStore fs = Files.getFileStore(p);
+            long total = fs.getTotalSpace();
+            long available = fs.getUsableSpace();
+            long used = total - fs.getUnallocatedSpace();
+            return dev.jkata.proto.agent.VolumeStatsResponse.newBuilder()
+                    .addUsage(dev.jkata.proto.agent.VolumeUsage.newBuilder().setTotal(total).setAvailable(available)
+                            .setUsed(Math.max(0, used)).setUnit(dev.jkata.proto.agent.VolumeUsage.Unit.BYTES))
+                    .setVolumeCondition(dev.jkata.proto.agent.VolumeCondition.newBuilder().setAbnormal(false)
+                            .setMessage("ok"))
+                    .build();
+        } catch (IOException e) {
+            throw AgentException.internal("statfs " + guestPath + ": " + e.getMessage(), e);
+        }
+    }
+
     /** DNS entries come as resolv.conf lines ("nameserver 10.0.0.1", "search x"); bare addresses are nameservers. */
     static void writeResolvConf(Path file, List<String> dns) {
         StringBuilder b = new StringBuilder();

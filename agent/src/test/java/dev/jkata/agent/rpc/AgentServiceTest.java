@@ -148,6 +148,17 @@ class AgentServiceTest {
     }
 
     @Test
+    void volumeStats() {
+        VolumeStatsResponse v = client.call("grpc.AgentService", "GetVolumeStats",
+                VolumeStatsRequest.newBuilder().setVolumeGuestPath(tmp.toString()).build(),
+                VolumeStatsResponse.parser(), T);
+        assertEquals(VolumeUsage.Unit.BYTES, v.getUsage(0).getUnit());
+        assertTrue(v.getUsage(0).getTotal() > 0 && v.getUsage(0).getAvailable() <= v.getUsage(0).getTotal(), v.toString());
+        assertEquals(Code.NOT_FOUND, fails("GetVolumeStats",
+                VolumeStatsRequest.newBuilder().setVolumeGuestPath("/no/such/volume").build(), "/no/such/volume"));
+    }
+
+    @Test
     void copyFileAndMetrics() throws Exception {
         assertEquals(Code.INVALID_ARGUMENT, fails("CopyFile",
                 CopyFileRequest.newBuilder().setPath("/etc/passwd").build(), "/etc/passwd"));
