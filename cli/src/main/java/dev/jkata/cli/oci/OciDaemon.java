@@ -8,6 +8,7 @@ import dev.jkata.runtime.annotations.Annotations;
 import dev.jkata.runtime.config.ConfigException;
 import dev.jkata.runtime.config.ConfigLoader;
 import dev.jkata.runtime.config.KataConfig;
+import dev.jkata.runtime.network.NetworkSpec;
 import dev.jkata.runtime.oci.OciBundle;
 import dev.jkata.runtime.oci.OciException;
 import dev.jkata.runtime.sandbox.Container;
@@ -127,7 +128,8 @@ final class OciDaemon {
             throw new CliException(CliException.FAILURE, e.getMessage(), e);
         }
         try {
-            sandbox = Sandbox.create(paths.id(), SandboxConfigs.from(kata), new Qemu(), bundle.spec().getHostname());
+            sandbox = Sandbox.create(paths.id(), SandboxConfigs.from(kata), new Qemu(), bundle.spec().getHostname(),
+                    NetworkSpec.from(kata.runtime(), bundle.spec())); // the netns podman/docker made
         } catch (SandboxException e) {
             throw new CliException(CliException.FAILURE, e.getMessage(), e);
         }

@@ -7,6 +7,7 @@ import dev.jkata.runtime.config.ConfigException;
 import dev.jkata.runtime.config.ConfigLoader;
 import dev.jkata.runtime.config.KataConfig;
 import dev.jkata.runtime.config.LoadedConfig;
+import dev.jkata.runtime.network.NetworkSpec;
 import dev.jkata.runtime.oci.OciBundle;
 import dev.jkata.runtime.sandbox.Sandbox;
 import dev.jkata.runtime.sandbox.SandboxConfigs;
@@ -43,7 +44,8 @@ final class RuntimeSandboxFactory implements SandboxFactory {
         String hostname = bundle.spec().getHostname();
         Sandbox sandbox;
         try {
-            sandbox = Sandbox.create(first.id(), SandboxConfigs.from(kata), new Qemu(), hostname);
+            sandbox = Sandbox.create(first.id(), SandboxConfigs.from(kata), new Qemu(), hostname,
+                    NetworkSpec.from(kata.runtime(), bundle.spec())); // the pod netns named by the spec
         } catch (SandboxException e) {
             throw Errors.of(e.code(), e.getMessage(), e);
         }
