@@ -89,6 +89,15 @@ public final class Container {
         }
     }
 
+    /** Forgets this exec process unless its id was reused meanwhile; true when it was removed. */
+    boolean forgetExec(Proc p) {
+        if (execs.remove(p.execId(), p)) {
+            p.release();
+            return true;
+        }
+        return false;
+    }
+
     Iterable<Proc> execs() {
         return List.copyOf(execs.values());
     }

@@ -32,6 +32,7 @@ public final class Sandbox {
     private final Storages storages;
     private final Path bundles;
     private final Path cgroupRoot;
+    private final java.time.Duration execLinger;
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
     /** Guarded by this. */
     private String sandboxId = "";
@@ -43,10 +44,16 @@ public final class Sandbox {
      * @param cgroupRoot the cgroup directory holding one directory per container
      */
     public Sandbox(OciRuntime runtime, Storages storages, Path bundles, Path cgroupRoot) {
+        this(runtime, storages, bundles, cgroupRoot, java.time.Duration.ofSeconds(30));
+    }
+
+    /** @param execLinger how long an exited exec stays known after WaitProcess reported it */
+    public Sandbox(OciRuntime runtime, Storages storages, Path bundles, Path cgroupRoot, java.time.Duration execLinger) {
         this.runtime = runtime;
         this.storages = storages;
         this.bundles = bundles;
         this.cgroupRoot = cgroupRoot;
+        this.execLinger = execLinger;
     }
 
     public Storages storages() {
@@ -213,8 +220,28 @@ public final class Sandbox {
         }
     }
 
+    /**
+     * Blocks until the process exits and returns its status. An exec process is forgotten a
+     * while after its exit was reported (the host may still be draining its output), so that
+     * frequent execs (probes) do not pile up.
+     */
     public int waitProcess(String id, String execId) {
-        return get(id).process(execId).waitExit();
+        Container c = get(id);
+        Proc p = c.process(execId);
+        int status = p.waitExit();
+        if (p != c.init()) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(execLinger);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (c.forgetExec(p)) {
+                    deleteTree(c.bundle().resolve("exec-" + p.execId()));
+                }
+            });
+        }
+        return status;
     }
 
     public void pause(String id) {

@@ -24,6 +24,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -52,7 +53,7 @@ class RuncSandboxIT {
             }
         };
         sandbox = new Sandbox(new OciRuntime(RUNC, dir.resolve("runc-state")), new Storages(none),
-                dir.resolve("bundles"), dir.resolve("cgroup"));
+                dir.resolve("bundles"), dir.resolve("cgroup"), java.time.Duration.ofMillis(300));
     }
 
     @AfterEach
@@ -110,6 +111,11 @@ class RuncSandboxIT {
         cat.stdio().orElseThrow().closeStdin();
         assertEquals("piped\n", drain(cat, true));
         assertEquals(0, sandbox.waitProcess("r2", "cat"));
+        assertEquals(0, sandbox.waitProcess("r2", "cat"), "a second wait answers the same");
+        Thread.sleep(1000);
+        AgentException gone = assertThrows(AgentException.class, () -> sandbox.waitProcess("r2", "cat"));
+        assertEquals(Code.NOT_FOUND, gone.code(), "an exited exec is forgotten after its exit was reported");
+        assertTrue(Files.notExists(dir.resolve("bundles/r2/exec-cat")), "its files are removed");
 
         sandbox.exec("r2", "sleeper", Process.newBuilder().addArgs("/bin/sleep").addArgs("1000").build());
         sandbox.signal("r2", "sleeper", 15);
