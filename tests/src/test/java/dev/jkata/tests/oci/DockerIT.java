@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -105,15 +104,16 @@ class DockerIT {
 
     @Test
     void runRmPrintsTheGuestKernelAndExitsWithTheCode() throws Exception {
-        Set<String> before = OciHarness.engineIds(kataRoot());
-        Containerd.Result r = docker(VM, "run", "--runtime", "kata", "--rm", "--network", "none", "bb:latest",
+        Path cidFile = work.resolve("rm.cid");
+        Containerd.Result r = docker(VM, "run", "--runtime", "kata", "--rm", "--cidfile", cidFile.toString(),
+                "--network", "none", "bb:latest",
                 "sh", "-c", "uname -r; echo err-line >&2; exit 5");
         assertEquals(5, r.exit(), r.describe());
         String kernel = r.out().lines().findFirst().orElse("");
         assertFalse(kernel.isBlank(), r.describe());
         assertNotEquals(OciHarness.hostKernel(), kernel, "the container must see the guest kernel");
         assertTrue(r.err().contains("err-line"), r.describe());
-        assertEquals(List.of(), OciHarness.awaitCleanSince(before, kataRoot(), 30_000));
+        assertEquals(List.of(), OciHarness.awaitClean(OciHarness.read(cidFile).strip(), kataRoot(), 30_000));
     }
 
     @Test

@@ -97,40 +97,6 @@ final class OciHarness {
         return left;
     }
 
-    /** Engine-made container ids (64 hex digits) that have state under our roots now. */
-    static java.util.Set<String> engineIds(Path... roots) throws IOException {
-        java.util.Set<String> ids = new java.util.TreeSet<>();
-        List<Path> all = new ArrayList<>(List.of(roots));
-        all.add(Path.of("/run/kata-containers"));
-        for (Path r : all) {
-            if (Files.isDirectory(r)) {
-                try (Stream<Path> s = Files.list(r)) {
-                    s.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9a-f]{64}")).forEach(ids::add);
-                }
-            }
-        }
-        return ids;
-    }
-
-    /** Waits until no container id appeared since {@code before} and each id's leftovers are gone. */
-    static List<String> awaitCleanSince(java.util.Set<String> before, Path root, long millis)
-            throws IOException, InterruptedException {
-        long deadline = System.currentTimeMillis() + millis;
-        while (true) {
-            List<String> left = new ArrayList<>();
-            for (String id : engineIds(root)) {
-                if (!before.contains(id)) {
-                    left.add("state of " + id);
-                    left.addAll(leftovers(id, root));
-                }
-            }
-            if (left.isEmpty() || System.currentTimeMillis() > deadline) {
-                return left;
-            }
-            Thread.sleep(250);
-        }
-    }
-
     static List<String> awaitClean(String id, Path ociRoot, long millis) throws IOException, InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
         List<String> left = leftovers(id, ociRoot);

@@ -74,8 +74,8 @@ class PodmanIT {
     void runRmPrintsTheGuestKernelExitsWithTheCodeAndUsesABindVolume() throws Exception {
         Path data = Files.createDirectories(work.resolve("data"));
         Files.writeString(data.resolve("in"), "from-the-host\n");
-        java.util.Set<String> before = OciHarness.engineIds(OciHarness.DEFAULT_ROOT);
-        Containerd.Result r = OciHarness.run(VM, runArgs("--rm", "-v",
+        Path cidFile = work.resolve("rm.cid");
+        Containerd.Result r = OciHarness.run(VM, runArgs("--rm", "--cidfile", cidFile.toString(), "-v",
                 data + ":/data", IMAGE, "sh", "-c", "uname -r; cat /data/in; echo written > /data/out; exit 5"));
         assertEquals(5, r.exit(), r.describe());
         List<String> lines = r.out().lines().toList();
@@ -83,7 +83,7 @@ class PodmanIT {
         assertNotEquals(OciHarness.hostKernel(), lines.getFirst(), "the container must see the guest kernel");
         assertTrue(lines.contains("from-the-host"), r.describe());
         assertEquals("written\n", OciHarness.read(data.resolve("out")));
-        assertEquals(List.of(), OciHarness.awaitCleanSince(before, OciHarness.DEFAULT_ROOT, 30_000));
+        assertEquals(List.of(), OciHarness.awaitClean(OciHarness.read(cidFile).strip(), OciHarness.DEFAULT_ROOT, 30_000));
     }
 
     @Test
@@ -119,8 +119,8 @@ class PodmanIT {
     @Test
     void interactiveTerminalTakesTypedInput() throws Exception {
         OciHarness.require(Files.isExecutable(Path.of("/usr/bin/script")), "/usr/bin/script (bsdutils)");
-        java.util.Set<String> before = OciHarness.engineIds(OciHarness.DEFAULT_ROOT);
-        String cmd = String.join(" ", runArgs("-it", "--rm", IMAGE, "sh"));
+        Path cidFile = work.resolve("it.cid");
+        String cmd = String.join(" ", runArgs("-it", "--rm", "--cidfile", cidFile.toString(), IMAGE, "sh"));
         Process p = new ProcessBuilder("script", "-qfec", cmd, "/dev/null").redirectErrorStream(true).start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Thread reader = Thread.ofPlatform().start(() -> copy(p.getInputStream(), out));
@@ -139,14 +139,13 @@ class PodmanIT {
             assertTrue(p.waitFor(2, TimeUnit.MINUTES), "podman run -it ends after exit");
             assertEquals(4, p.exitValue(), out.toString(StandardCharsets.UTF_8));
             reader.join(5000);
-            assertEquals(List.of(), OciHarness.awaitCleanSince(before, OciHarness.DEFAULT_ROOT, 30_000));
+            assertEquals(List.of(), OciHarness.awaitClean(OciHarness.read(cidFile).strip(), OciHarness.DEFAULT_ROOT, 30_000));
         } finally {
             p.destroyForcibly();
-            for (String id : OciHarness.engineIds(OciHarness.DEFAULT_ROOT)) {
-                if (!before.contains(id)) {
-                    podman(Duration.ofMinutes(1), "rm", "--force", id);
-                    OciHarness.forceClean(id, OciHarness.DEFAULT_ROOT);
-                }
+            if (Files.exists(cidFile)) {
+                String cid = OciHarness.read(cidFile).strip();
+                podman(Duration.ofMinutes(1), "rm", "--force", cid);
+                OciHarness.forceClean(cid, OciHarness.DEFAULT_ROOT);
             }
         }
     }
