@@ -121,7 +121,7 @@ final class Creation {
             attach.put("pid", pid);
             attach.put("terminal", terminal);
             attach.put("exitPipe", true);
-            if (DaemonClient.call(paths.socket(), attach, stdio).isEmpty()) {
+            if (DaemonClient.call(paths.socket(), 10_000, attach, stdio).isEmpty()) {
                 throw new CliException(CliException.FAILURE, verb + " " + id + ": the sandbox daemon exited: "
                         + logTail(paths));
             }

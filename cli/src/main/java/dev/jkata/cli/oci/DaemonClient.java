@@ -24,14 +24,35 @@ final class DaemonClient {
      */
     static Optional<Map<String, Object>> call(Path socket, Map<String, Object> request, int... fds)
             throws CliException {
+        return call(socket, 0, request, fds);
+    }
+
+    /**
+     * As {@link #call(Path, Map, int...)}, retrying a refused connection for up to
+     * {@code retryMillis} (the daemon binds its socket a moment before it listens).
+     */
+    static Optional<Map<String, Object>> call(Path socket, long retryMillis, Map<String, Object> request, int... fds)
+            throws CliException {
         if (!Files.exists(socket)) {
             return Optional.empty();
         }
+        long deadline = System.nanoTime() + retryMillis * 1_000_000L;
         FdSocket s;
-        try {
-            s = UnixSocket.connect(socket);
-        } catch (SysException e) {
-            return Optional.empty();
+        while (true) {
+            try {
+                s = UnixSocket.connect(socket);
+                break;
+            } catch (SysException e) {
+                if (System.nanoTime() >= deadline) {
+                    return Optional.empty();
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return Optional.empty();
+                }
+            }
         }
         try (s) {
             Wire.send(s, request, fds);
