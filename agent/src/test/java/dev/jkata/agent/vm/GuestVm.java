@@ -96,7 +96,7 @@ public final class GuestVm implements AutoCloseable {
                 .redirectOutput(dir.resolve("qemu.log").toFile()).start();
         try {
             waitFor(agentSock, qemu, Duration.ofSeconds(20));
-            TtrpcClient client = new TtrpcClient(Transports.unix(agentSock));
+            TtrpcClient client = new TtrpcClient(connect(agentSock, qemu));
             return new GuestVm(dir, vfs, qemu, client);
         } catch (IOException | RuntimeException e) {
             qemu.destroyForcibly();
@@ -114,6 +114,21 @@ public final class GuestVm implements AutoCloseable {
             return Files.exists(dir.resolve("console.log")) ? Files.readString(dir.resolve("console.log")) : "";
         } catch (IOException e) {
             return "";
+        }
+    }
+
+    /** QEMU creates the socket file before it listens: retry a refused connection for a while. */
+    private static dev.jkata.ttrpc.Connection connect(Path socket, Process qemu) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            try {
+                return Transports.unix(socket);
+            } catch (IOException e) {
+                if (!qemu.isAlive() || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
         }
     }
 
