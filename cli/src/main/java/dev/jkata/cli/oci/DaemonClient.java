@@ -54,9 +54,9 @@ final class DaemonClient {
                 }
             }
         }
-        try (s) {
-            Wire.send(s, request, fds);
-            Wire.Message reply = Wire.receive(s);
+        try (FdSocket conn = s) {
+            Wire.send(conn, request, fds);
+            Wire.Message reply = Wire.receive(conn);
             if (reply == null) {
                 return Optional.empty();
             }
