@@ -70,6 +70,7 @@ public final class Proc {
      */
     public void start(ProcessBuilder builder, Path consoleSocket, Path pidFile, Path logFile) {
         ConsoleSocket socket = null;
+        Stdio io = null;
         try {
             Files.deleteIfExists(pidFile);
             if (terminal) {
@@ -82,7 +83,6 @@ public final class Proc {
             }
             java.lang.Process p = builder.start();
             runtime = p;
-            Stdio io;
             if (terminal) {
                 io = new Stdio.Tty(socket.receiveMaster(p::isAlive, START_TIMEOUT_MS), p);
             } else {
@@ -93,9 +93,9 @@ public final class Proc {
             Thread.ofPlatform().daemon().name("wait-" + containerId + "-" + execId).start(() -> reap(p));
             LOG.log(System.Logger.Level.INFO, "started " + name() + " as pid " + pid);
         } catch (IOException e) {
-            fail(AgentException.internal("starting " + name() + ": " + e.getMessage(), e));
+            fail(AgentException.internal("starting " + name() + ": " + e.getMessage(), e), io);
         } catch (AgentException e) {
-            fail(e);
+            fail(e, io);
         } finally {
             if (socket != null) {
                 socket.close();
@@ -103,10 +103,13 @@ public final class Proc {
         }
     }
 
-    private void fail(AgentException e) {
+    private void fail(AgentException e, Stdio io) {
         java.lang.Process p = runtime;
         if (p != null) {
             p.destroyForcibly();
+        }
+        if (io != null) {
+            io.release();
         }
         stdio.completeExceptionally(e);
         exit.complete(NEVER_RAN);
