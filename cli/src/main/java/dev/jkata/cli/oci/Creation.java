@@ -39,7 +39,7 @@ final class Creation {
     static final String[] FLAGS = {"bundle|b=", "console-socket=", "pid-file=", "no-pivot", "no-new-keyring",
         "preserve-fds=", "detach|d", "keep", "no-subreaper"};
     private static final long SOCKET_WAIT_MILLIS = 60_000;
-    private static final long DAEMON_EXIT_WAIT_MILLIS = 30_000;
+    private static final long DAEMON_EXIT_WAIT_MILLIS = 180_000;
 
     /**
      * A created container.
@@ -122,7 +122,7 @@ final class Creation {
             attach.put("terminal", terminal);
             attach.put("exitPipe", true);
             if (DaemonClient.call(paths.socket(), 10_000, attach, stdio).isEmpty()) {
-                throw new CliException(CliException.FAILURE, verb + " " + id + ": the sandbox daemon exited: "
+                throw new CliException(CliException.FAILURE, verb + " " + id + ": the sandbox daemon did not answer: "
                         + logTail(paths));
             }
             owned.forEach(Fd::close);
@@ -167,6 +167,14 @@ final class Creation {
 
     /** Removes what a failed create made: the daemon (it stops its sandbox), the sandbox leftovers, the dir. */
     static void undo(OciPaths paths, Process daemon, Exception failure) {
+        if (daemon != null && daemon.isAlive()) {
+            try {
+                // a daemon still booting stops what it made once it sees the delete
+                DaemonClient.call(paths.socket(), 2_000, new LinkedHashMap<>(Map.of("op", "delete", "force", true)));
+            } catch (CliException e) {
+                failure.addSuppressed(e);
+            }
+        }
         if (daemon != null) {
             try {
                 if (!daemon.waitFor(DAEMON_EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {

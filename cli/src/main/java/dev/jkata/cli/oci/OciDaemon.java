@@ -100,7 +100,7 @@ final class OciDaemon {
             LOG.log(System.Logger.Level.ERROR, "sandbox " + paths.id() + " failed: " + e.getMessage(), e);
             ready.completeExceptionally(e);
             try {
-                errorDelivered.get(60, TimeUnit.SECONDS);
+                errorDelivered.get(finished.isDone() ? 0 : 60, TimeUnit.SECONDS);
             } catch (Exception ignored) {
                 // create gave up or never asked; exit anyway
             }
@@ -133,16 +133,30 @@ final class OciDaemon {
         } catch (SandboxException e) {
             throw new CliException(CliException.FAILURE, e.getMessage(), e);
         }
+        abandonIfDeleted();
         try {
             container = sandbox.createContainer(paths.id(), guestBundle(bundle), List.of());
         } catch (SandboxException | RuntimeException e) {
             sandbox.close();
             throw new CliException(CliException.FAILURE, e.getMessage(), e);
         }
+        abandonIfDeleted();
         sandbox.vmExited().whenComplete((code, err) -> {
             LOG.log(System.Logger.Level.INFO, "VM of {0} exited ({1})", paths.id(), code);
             Thread.ofPlatform().name("vm-exit").start(() -> teardown(137));
         });
+    }
+
+    /** A delete that came while booting wins: the sandbox made so far is stopped again. */
+    private void abandonIfDeleted() throws CliException {
+        boolean deleted;
+        synchronized (lock) {
+            deleted = tearingDown;
+        }
+        if (deleted) {
+            sandbox.close();
+            throw new CliException(CliException.FAILURE, "container " + paths.id() + " was deleted while being created");
+        }
     }
 
     /**
