@@ -13,6 +13,8 @@ final class ShimProcess {
     final Stdio stdio;
     final ExecRequest exec; // null for init processes
     private final CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
+    /** Completes when the stdin fifo copy ended, or there is none; CloseIO waits for it. */
+    final CompletableFuture<Void> stdinCopied = new CompletableFuture<>();
 
     // guarded by this
     private ProcessState state;

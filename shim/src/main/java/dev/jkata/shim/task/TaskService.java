@@ -113,8 +113,11 @@ public final class TaskService {
             throw e;
         }
         try {
-            p.attach(stdio.connect(p.name(), p.stdio, sb.streams(id, execId)));
+            StdioConnector.Connection io = stdio.connect(p.name(), p.stdio, sb.streams(id, execId));
+            p.attach(io);
+            io.stdinDone().whenComplete((ok, error) -> p.stdinCopied.complete(null));
         } catch (RuntimeException e) {
+            p.stdinCopied.complete(null);
             LOG.log(System.Logger.Level.WARNING, "cannot connect the stdio of " + p.name(), e);
         }
         Thread.ofVirtual().name("wait-" + id + "-" + execId).start(() -> waitForExit(sb, p));
@@ -187,6 +190,7 @@ public final class TaskService {
         }
         if (recorded) {
             p.completeExit(exit);
+            p.stdinCopied.complete(null);
         }
     }
 
@@ -323,8 +327,8 @@ public final class TaskService {
 
     /**
      * CloseIO: the guest's stdin is closed once everything containerd wrote into the stdin fifo has
-     * been copied. That happens after this call returns: ctr closes its end of the fifo only after
-     * CloseIO answered, so waiting here would stall both sides.
+     * been copied, which may be after this call returns: ctr closes its end of the fifo only after
+     * CloseIO answered (waiting here would stall both sides), and may send CloseIO before Start.
      */
     public void closeIo(String id, String execId, boolean stdin) {
         ShimProcess p = process(id, execId);
@@ -332,9 +336,9 @@ public final class TaskService {
             return;
         }
         SandboxBackend sb = backend();
-        StdioConnector.Connection io = p.io();
-        CompletableFuture<Void> copied = io == null ? CompletableFuture.completedFuture(null) : io.stdinDone();
-        copied.whenComplete((ok, error) -> {
+        // ctr may send CloseIO before Start attached the fifos (its fifo writes do not wait for us):
+        // the process's own future covers that window too
+        p.stdinCopied.whenComplete((ok, error) -> {
             if (p.state() instanceof ProcessState.Stopped) {
                 return;
             }

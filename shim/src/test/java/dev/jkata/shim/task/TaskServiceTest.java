@@ -259,4 +259,21 @@ class TaskServiceTest {
         assertTrue(waited >= 250 && waited < 3000, "output nobody reads holds the exit ~300 ms, took " + waited);
         assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) > 1000);
     }
+
+    @Test
+    void closeIoBeforeStartWaitsForTheCopyThatStartBegins() {
+        CompletableFuture<Void> stdinCopied = new CompletableFuture<>();
+        StdioConnector pending = (name, stdio, streams) -> new StdioConnector.Connection() {
+            public CompletableFuture<Void> outputDone() { return CompletableFuture.completedFuture(null); }
+            public CompletableFuture<Void> stdinDone() { return stdinCopied; }
+            public void close() { }
+        };
+        TaskService t = new TaskService(backend, sink, pending, Clock.systemUTC(), Duration.ofSeconds(1));
+        t.create(request("c1"));
+        t.closeIo("c1", "", true);
+        t.start("c1", "");
+        assertFalse(backend.calls.stream().anyMatch(c -> c.startsWith("closeStdin")), backend.calls.toString());
+        stdinCopied.complete(null);
+        assertTrue(backend.calls.contains("closeStdin c1 "), backend.calls.toString());
+    }
 }

@@ -91,7 +91,7 @@ public final class Containerd implements AutoCloseable {
     public String log() {
         try {
             String s = Files.readString(dir.resolve("containerd.log"), StandardCharsets.UTF_8);
-            return s.length() > 6000 ? s.substring(s.length() - 6000) : s;
+            return s.length() > 20000 ? s.substring(s.length() - 20000) : s;
         } catch (IOException e) {
             return "(no containerd log)";
         }
