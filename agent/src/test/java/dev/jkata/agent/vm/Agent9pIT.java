@@ -18,9 +18,18 @@ class Agent9pIT {
     void runsAContainerFromA9pShare() throws Exception {
         assumeTrue(GuestVm.available() && BusyboxRootfs.available(), "needs the guest assets, QEMU and busybox");
         Path dir = Files.createTempDirectory("agent-9p-it");
-        Path shared = Files.createDirectories(dir.resolve("shared"));
-        BusyboxRootfs.create(shared.resolve("p1/rootfs"));
-        GuestVm vm = GuestVm.boot(dir, shared, "", true);
+        try {
+            Path shared = Files.createDirectories(dir.resolve("shared"));
+            BusyboxRootfs.create(shared.resolve("p1/rootfs"));
+            run(GuestVm.boot(dir, shared, "", true), shared);
+        } finally {
+            try (var s = Files.walk(dir)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static void run(GuestVm vm, Path shared) throws Exception {
         try {
             AgentCalls agent = new AgentCalls(vm.client(), Duration.ofSeconds(120));
             agent.check();
@@ -38,9 +47,6 @@ class Agent9pIT {
             throw e;
         } finally {
             vm.close();
-            try (var s = Files.walk(dir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
     }
 }
