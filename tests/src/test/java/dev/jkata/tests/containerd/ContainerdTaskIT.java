@@ -109,4 +109,33 @@ class ContainerdTaskIT extends ContainerdItBase {
             run.process().destroyForcibly();
         }
     }
+
+    @Test
+    void podContainerJoinsTheSandboxShimAndVm() throws Exception {
+        String sandbox = newId();
+        String member = newId();
+        Containerd.Result started = containerd.ctr(RUN, "run", "-d", "--runtime", RUNTIME,
+                "--annotation", "io.kubernetes.cri.container-type=sandbox",
+                "--annotation", "io.kubernetes.cri.sandbox-id=" + sandbox,
+                KataSetup.IMAGE, sandbox, "sh", "-c", TERM_AWARE);
+        assertEquals(0, started.exit(), started.describe() + "\n" + containerd.log());
+        awaitStatus(sandbox, "RUNNING", RUN);
+        long qemu = qemuPid(sandbox);
+
+        Containerd.Result r = containerd.ctr(RUN, "run", "--rm", "--runtime", RUNTIME,
+                "--annotation", "io.kubernetes.cri.container-type=container",
+                "--annotation", "io.kubernetes.cri.sandbox-id=" + sandbox,
+                KataSetup.IMAGE, member, "sh", "-c", "echo member-of-$(hostname); exit 9");
+        assertEquals(9, r.exit(), r.describe() + "\n" + containerd.log());
+        assertTrue(r.out().contains("member-of-"), r.describe());
+        assertEquals(java.util.List.of(), Leaks.processesMentioning(member), "no VM or shim of its own");
+        assertEquals(qemu, qemuPid(sandbox), "the sandbox VM is still the same");
+        assertEquals("RUNNING", taskStatus(sandbox), "the sandbox outlives its member");
+
+        assertEquals(0, containerd.ctr(RUN, "task", "kill", "-s", "SIGTERM", sandbox).exit());
+        awaitStatus(sandbox, "STOPPED", RUN);
+        Containerd.Result rm = containerd.ctr(RUN, "task", "rm", sandbox);
+        assertEquals(0, rm.exit(), rm.describe());
+        assertEquals(java.util.List.of(), Leaks.awaitGone(sandbox, 20_000));
+    }
 }
