@@ -138,4 +138,22 @@ class ContainerdTaskIT extends ContainerdItBase {
         assertEquals(0, rm.exit(), rm.describe());
         assertEquals(java.util.List.of(), Leaks.awaitGone(sandbox, 20_000));
     }
+
+    @Test
+    void killedShimIsCleanedUpByDelete() throws Exception {
+        String id = newId();
+        Containerd.Result started = containerd.ctr(RUN, "run", "-d", "--runtime", RUNTIME, KataSetup.IMAGE, id,
+                "sleep", "1000");
+        assertEquals(0, started.exit(), started.describe() + "\n" + containerd.log());
+        awaitStatus(id, "RUNNING", RUN);
+        long shim = Leaks.processesMentioning(id).stream().filter(p -> p.contains("dev.jkata.shim"))
+                .mapToLong(p -> Long.parseLong(p.substring(0, p.indexOf(':')))).findFirst()
+                .orElseThrow(() -> new AssertionError("no shim daemon for " + id));
+        ProcessHandle.of(shim).orElseThrow().destroyForcibly();
+        // containerd sees the shim go, runs `containerd-shim-kata-v2 … delete`, which tears the sandbox down
+        java.util.List<String> left = Leaks.awaitGone(id, 60_000);
+        assertEquals(java.util.List.of(), left, "delete after the shim died\n" + containerd.log());
+        String status = taskStatus(id);
+        assertTrue(status.isEmpty() || status.equals("STOPPED"), "task after its shim died: " + status);
+    }
 }
