@@ -99,6 +99,7 @@ final class SelfTest {
                 expect(client, Code.UNIMPLEMENTED, () -> client.call(svc, "SetPolicy",
                         CheckRequest.getDefaultInstance(), com.google.protobuf.Empty.parser(), t));
             }
+            trainStartUpPaths(dir);
             System.err.println("kata-agent self-test passed");
             return 0;
         } catch (RuntimeException | AssertionError e) {
@@ -106,6 +107,26 @@ final class SelfTest {
             return 1;
         } finally {
             deleteTree(dir);
+        }
+    }
+
+    /**
+     * Runs what Main does before "ready" (channel selection, serving a serial device) once, so that
+     * an AOT cache trained with the self-test holds those classes too. Failures do not matter here.
+     */
+    private static void trainStartUpPaths(Path dir) {
+        try {
+            AgentChannel.select(Path.of("/sys"), Path.of("/dev"), Duration.ZERO);
+        } catch (AgentException e) {
+            // no channel outside a guest
+        }
+        Path device = dir.resolve("serial-device");
+        try (TtrpcServer serial = new TtrpcServer()) {
+            Files.writeString(device, "");
+            serial.serveSerial(device);
+            Thread.sleep(100);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // best effort
         }
     }
 
