@@ -36,12 +36,17 @@ class RuncSandboxIT {
     private static final Path RUNC = Path.of("/usr/sbin/runc");
     private Path dir;
     private Sandbox sandbox;
+    /** The v1 hierarchies' "jkata" parents runc creates and leaves behind; removed if this test made them. */
+    private List<Path> parentsMade = List.of();
 
     @BeforeEach
     void setUp() throws Exception {
         assumeTrue(Files.isExecutable(RUNC) && BusyboxRootfs.available(), "needs runc and busybox");
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
         dir = Files.createTempDirectory("agent-runc-it");
+        try (var hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+            parentsMade = hierarchies.map(h -> h.resolve("jkata")).filter(Files::notExists).toList();
+        }
         Mounter none = new Mounter() {
             @Override
             public void mount(String source, String target, String fstype, long flags, String data) {
@@ -60,6 +65,9 @@ class RuncSandboxIT {
     void tearDown() throws Exception {
         if (sandbox != null) {
             sandbox.destroySandbox();
+        }
+        for (Path p : parentsMade) {
+            p.toFile().delete(); // rmdir: only succeeds for an empty cgroup
         }
         if (dir != null) {
             try (var s = Files.walk(dir)) {
