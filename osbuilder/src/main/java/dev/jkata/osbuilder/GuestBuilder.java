@@ -98,7 +98,7 @@ public final class GuestBuilder {
             for (Path j : jars) {
                 Files.copy(j, modulePath.resolve(j.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
-            TreeSet<String> jdkModules = JavaRuntime.modulesFor(o.jdk(), modulePath);
+            TreeSet<String> jdkModules = JavaRuntime.modulesFor(o.jdk(), modulePath, cache);
             progress.detail("agent needs " + String.join(",", jdkModules));
             Path jvm = JavaRuntime.jlink(o.jdk(), jdkModules, o.jlinkOptions(), cache, progress);
 

@@ -27,6 +27,22 @@ final class JavaRuntime {
 
     private JavaRuntime() {}
 
+    /** As {@link #modulesFor(Path, Path)}, remembered in {@code cache} under a digest of the jars. */
+    static TreeSet<String> modulesFor(Path jdk, Path modulePath, Path cache) throws IOException {
+        StringBuilder key = new StringBuilder(jdk.toString());
+        for (Path j : AgentJars.jarsIn(modulePath)) {
+            key.append('|').append(j.getFileName()).append(':').append(sha256(Files.readAllBytes(j)));
+        }
+        Path memo = cache.resolve("jdeps-" + sha256(key.toString()).substring(0, 16) + ".txt");
+        if (Files.exists(memo)) {
+            return new TreeSet<>(List.of(Files.readString(memo).strip().split(",")));
+        }
+        TreeSet<String> mods = modulesFor(jdk, modulePath);
+        Files.createDirectories(cache);
+        Files.writeString(memo, String.join(",", mods) + "\n");
+        return mods;
+    }
+
     /** The JDK modules the agent's module path (a directory of jars) needs. */
     static TreeSet<String> modulesFor(Path jdk, Path modulePath) {
         TreeSet<String> mods = new TreeSet<>(ALWAYS);
@@ -105,8 +121,12 @@ final class JavaRuntime {
     }
 
     static String sha256(String s) {
+        return sha256(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String sha256(byte[] b) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

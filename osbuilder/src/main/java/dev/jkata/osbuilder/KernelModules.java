@@ -30,6 +30,8 @@ public final class KernelModules {
     private final Map<String, List<String>> softPre = new HashMap<>();
     /** alias -> module names providing it; built on first need. */
     private Map<String, List<String>> aliases;
+    /** The same for the modules under a crypto/ directory only. */
+    private Map<String, List<String>> cryptoAliases;
 
     KernelModules(Path dir, Map<String, String> paths, Map<String, List<String>> deps, Set<String> builtin) {
         this.dir = dir;
@@ -154,7 +156,10 @@ public final class KernelModules {
                 out.add(m);
                 continue;
             }
-            List<String> providers = aliasIndex().getOrDefault(s, List.of());
+            // soft dependencies are nearly always crypto algorithms: look there first, it saves reading
+            // every module of the kernel
+            List<String> crypto = aliasIndex(true).getOrDefault(s, List.of());
+            List<String> providers = crypto.isEmpty() ? aliasIndex(false).getOrDefault(s, List.of()) : crypto;
             providers.stream().filter(p -> p.endsWith("_generic")).findFirst()
                     .or(() -> providers.stream().findFirst())
                     .ifPresent(out::add);
@@ -162,16 +167,25 @@ public final class KernelModules {
         return out;
     }
 
-    private Map<String, List<String>> aliasIndex() {
-        if (aliases == null) {
-            aliases = new HashMap<>();
+    private Map<String, List<String>> aliasIndex(boolean cryptoOnly) {
+        Map<String, List<String>> index = cryptoOnly ? cryptoAliases : aliases;
+        if (index == null) {
+            index = new HashMap<>();
             for (Map.Entry<String, String> e : new java.util.TreeMap<>(paths).entrySet()) {
+                if (cryptoOnly && !e.getValue().contains("/crypto/")) {
+                    continue;
+                }
                 for (String a : info(dir.resolve(e.getValue())).aliases()) {
-                    aliases.computeIfAbsent(a, k -> new ArrayList<>()).add(e.getKey());
+                    index.computeIfAbsent(a, k -> new ArrayList<>()).add(e.getKey());
                 }
             }
+            if (cryptoOnly) {
+                cryptoAliases = index;
+            } else {
+                aliases = index;
+            }
         }
-        return aliases;
+        return index;
     }
 
     private static ModInfo info(Path ko) {
