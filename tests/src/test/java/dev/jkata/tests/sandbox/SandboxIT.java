@@ -240,8 +240,9 @@ class SandboxIT {
         Container c = sandbox.createContainer("c1", OciBundle.load(bundle), overlay);
         CompletableFuture<String> out = readAll(c.init().stdout());
         c.start();
-        waitFor(() -> Files.exists(upper.resolve("marker")), Duration.ofSeconds(60),
-                "the container's write through virtio-fs lands in the overlay's upper dir");
+        // The file appears before its content is written: wait for both.
+        waitFor(() -> contentOf(upper.resolve("marker")).equals("written-in-guest\n"),
+                Duration.ofSeconds(60), "the container's write through virtio-fs lands in the overlay's upper dir");
         assertEquals("written-in-guest\n", Files.readString(upper.resolve("marker")));
         SandboxState saved = StateStore.load(stateDir);
         assertEquals(List.of("c1"), saved.containers().stream().map(x -> x.id()).toList());
@@ -260,6 +261,14 @@ class SandboxIT {
         assertTrue(Files.isRegularFile(rootfs.resolve("bin/busybox")), "the image layer is untouched");
         sandbox.stop(); // the owner coming back late finds nothing left to do
         out.get(10, TimeUnit.SECONDS);
+    }
+
+    private static String contentOf(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     private static void waitFor(java.util.function.BooleanSupplier condition, Duration timeout, String what)
