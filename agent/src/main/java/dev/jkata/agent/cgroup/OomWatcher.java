@@ -1,22 +1,40 @@
 package dev.jkata.agent.cgroup;
 
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Waits for OOM kills: polls each container's memory.events and reports a container whose
- * oom_kill counter went up since it was last seen.
+ * Waits for OOM kills: reports a container whose memory.events oom_kill counter went up since it
+ * was last seen. Each container's cgroup directory is watched (cgroup v2 signals a change of
+ * memory.events as a file modification), so a kill is seen at once, before the runtime removes
+ * the cgroup of a container whose init was killed; a slow poll backs the watch up.
  */
 public final class OomWatcher {
+
+    private static final System.Logger LOG = System.getLogger(OomWatcher.class.getName());
 
     private final Path cgroupRoot;
     private final Supplier<Collection<String>> containers;
     private final long pollMillis;
     /** Guarded by this: container id → last oom_kill count seen. */
     private final Map<String, Long> seen = new HashMap<>();
+    /** Guarded by this: ids whose cgroup directory is being watched. */
+    private final Set<String> watched = new HashSet<>();
+    /** Guarded by this: created on the first wait; null when watching is not possible. */
+    private WatchService watch;
+    private boolean watchTried;
 
     /**
      * @param cgroupRoot the directory holding one cgroup per container id
@@ -35,16 +53,49 @@ public final class OomWatcher {
             if (hit != null) {
                 return hit;
             }
-            Thread.sleep(pollMillis);
+            WatchService w = watchService();
+            if (w == null) {
+                Thread.sleep(pollMillis);
+                continue;
+            }
+            WatchKey key = w.poll(pollMillis, TimeUnit.MILLISECONDS);
+            if (key != null) {
+                key.pollEvents();
+                if (!key.reset()) {
+                    key.cancel();
+                }
+            }
         }
+    }
+
+    private synchronized WatchService watchService() {
+        if (!watchTried) {
+            watchTried = true;
+            try {
+                watch = FileSystems.getDefault().newWatchService();
+            } catch (IOException | UnsupportedOperationException e) {
+                LOG.log(System.Logger.Level.INFO, "OOM events by polling only: " + e.getMessage());
+            }
+        }
+        return watch;
     }
 
     /** One round: the first container whose count increased, or null. */
     synchronized String poll() {
-        seen.keySet().retainAll(containers.get());
-        for (String id : containers.get()) {
-            long kills = CgroupStatsReader.keyed(cgroupRoot.resolve(id).resolve("memory.events"))
-                    .getOrDefault("oom_kill", 0L);
+        Collection<String> ids = containers.get();
+        seen.keySet().retainAll(ids);
+        watched.retainAll(ids);
+        for (String id : ids) {
+            Path dir = cgroupRoot.resolve(id);
+            if (watch != null && !watched.contains(id) && Files.isDirectory(dir)) {
+                try {
+                    dir.register(watch, StandardWatchEventKinds.ENTRY_MODIFY);
+                    watched.add(id);
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "watching " + dir + ": " + e.getMessage());
+                }
+            }
+            long kills = CgroupStatsReader.keyed(dir.resolve("memory.events")).getOrDefault("oom_kill", 0L);
             Long before = seen.put(id, kills);
             if (kills > (before == null ? 0 : before)) {
                 return id;

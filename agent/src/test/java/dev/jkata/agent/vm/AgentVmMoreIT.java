@@ -125,6 +125,28 @@ class AgentVmMoreIT {
     }
 
     @Test
+    void oomKillOfTheInitProcessIsReported() throws Exception {
+        BusyboxRootfs.create(shared.resolve("o1/rootfs"));
+        Spec spec = AgentCalls.spec("o1", false, "/bin/tail", "/dev/zero").toBuilder()
+                .setLinux(AgentCalls.spec("o1", false).getLinux().toBuilder().setResources(LinuxResources.newBuilder()
+                        .setMemory(LinuxMemory.newBuilder().setLimit(24L << 20)))).build();
+        agent.create("o1", spec);
+        CompletableFuture<String> oom = CompletableFuture.supplyAsync(() -> {
+            while (true) {
+                String id = agent.call("GetOOMEvent", GetOOMEventRequest.getDefaultInstance(), OOMEvent.parser())
+                        .getContainerId();
+                if (id.equals("o1")) {
+                    return id;
+                }
+            }
+        });
+        agent.start("o1");
+        assertEquals(128 + 9, agent.waitProcess("o1", "o1"), "the OOM killer's SIGKILL");
+        assertEquals("o1", oom.get(60, TimeUnit.SECONDS), "the event arrives although the cgroup is gone");
+        agent.remove("o1");
+    }
+
+    @Test
     void guestNetworking() throws Exception {
         Interfaces before = agent.call("ListInterfaces", ListInterfacesRequest.getDefaultInstance(), Interfaces.parser());
         assertTrue(before.getInterfacesList().stream().anyMatch(i -> i.getHwAddr().equals(GuestVm.MAC)),
