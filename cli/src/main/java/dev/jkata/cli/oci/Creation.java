@@ -121,6 +121,9 @@ final class Creation {
             attach.put("pid", pid);
             attach.put("terminal", terminal);
             attach.put("exitPipe", true);
+            if (!foreground) {
+                attach.put("clientPid", ProcessHandle.current().pid());
+            }
             if (DaemonClient.call(paths.socket(), 10_000, attach, stdio).isEmpty()) {
                 throw new CliException(CliException.FAILURE, verb + " " + id + ": the sandbox daemon did not answer: "
                         + logTail(paths));

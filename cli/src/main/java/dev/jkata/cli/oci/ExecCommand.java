@@ -95,6 +95,9 @@ final class ExecCommand {
             req.put("terminal", terminal);
             req.put("exitPipe", true);
             req.put("pid", pid);
+            if (detach) {
+                req.put("clientPid", ProcessHandle.current().pid());
+            }
             if (DaemonClient.call(paths.socket(), req, fds).isEmpty()) {
                 OciState s = Lifecycle.current(paths);
                 throw new CliException(CliException.FAILURE, "exec: container " + id + " is not running (" + s.status() + ")");

@@ -277,7 +277,7 @@ final class OciDaemon {
                 ends.closeAll();
                 throw new CliException(CliException.FAILURE, "container " + paths.id() + " already has its stdio");
             }
-            initRelay = new StdioRelay(container.init(), ends, sys);
+            initRelay = new StdioRelay(container.init(), ends, sys, clientPid(body));
             setState(state.withPid(pid));
         }
     }
@@ -306,7 +306,8 @@ final class OciDaemon {
                         + " (only a created container starts)");
             }
             if (initRelay == null) {
-                initRelay = new StdioRelay(container.init(), new StdioRelay.HostEnds(null, null, null, null, false), sys);
+                initRelay = new StdioRelay(container.init(), new StdioRelay.HostEnds(null, null, null, null, false), sys,
+                        0);
             }
             relay = initRelay;
         }
@@ -340,7 +341,7 @@ final class OciDaemon {
             if (body.get("pid") instanceof Number pid) {
                 execPids.put(execId, pid.longValue());
             }
-            StdioRelay relay = new StdioRelay(p, ends, sys);
+            StdioRelay relay = new StdioRelay(p, ends, sys, clientPid(body));
             relay.start(code -> LOG.log(System.Logger.Level.INFO, "exec {0} exited with {1}", execId, code));
             relay.done().thenRun(() -> {
                 execPids.remove(execId);
@@ -351,6 +352,10 @@ final class OciDaemon {
             ends.closeAll();
             throw e;
         }
+    }
+
+    private static long clientPid(Map<String, Object> body) {
+        return body.get("clientPid") instanceof Number n ? n.longValue() : 0;
     }
 
     private List<Object> pids() {

@@ -32,6 +32,7 @@ final class StdioRelay {
     /** How long output may still arrive after the process exited. */
     private static final long DRAIN_MILLIS = 3000;
     private static final long WINSIZE_POLL_MILLIS = 250;
+    private static final long CLIENT_EXIT_WAIT_SECONDS = 60;
 
     /**
      * The host ends.
@@ -55,12 +56,19 @@ final class StdioRelay {
     private final ContainerProcess process;
     private final HostEnds ends;
     private final Sys sys;
+    private final long clientPid;
     private final CompletableFuture<Integer> done = new CompletableFuture<>();
 
-    StdioRelay(ContainerProcess process, HostEnds ends, Sys sys) {
+    /**
+     * @param clientPid the {@code create}/{@code exec} process that started the pid-file process (0: none).
+     *     The exit code is written only after it exited: until then the pid-file process is its
+     *     child, and the JDK in it would reap the pid-file process before the engine could.
+     */
+    StdioRelay(ContainerProcess process, HostEnds ends, Sys sys, long clientPid) {
         this.process = process;
         this.ends = ends;
         this.sys = sys;
+        this.clientPid = clientPid;
     }
 
     /** Completes with the exit code once the code was handed to the pid-file process. */
@@ -118,6 +126,20 @@ final class StdioRelay {
             beforeExitReported.accept(code);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "recording the exit of " + process.execId() + ": " + e, e);
+        }
+        if (clientPid > 0) {
+            try {
+                ProcessHandle.of(clientPid).ifPresent(h -> {
+                    try {
+                        h.onExit().get(CLIENT_EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        LOG.log(System.Logger.Level.WARNING, "client {0} of {1} still runs; reporting the exit anyway",
+                                clientPid, process.execId());
+                    }
+                });
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "waiting for client {0}: {1}", clientPid, e.getMessage());
+            }
         }
         if (ends.exit() != null) {
             try (OutputStream out = new FdOutputStream(ends.exit())) {
