@@ -94,7 +94,22 @@ final class OciHarness {
         if (Files.exists(ociRoot.resolve(id))) {
             left.add("directory " + ociRoot.resolve(id));
         }
+        Path socket = daemonSocket(ociRoot, id);
+        if (Files.exists(socket)) {
+            left.add("daemon socket " + socket);
+        }
         return left;
+    }
+
+    /** Where kata-runtime's daemon of {@code <root>/<id>} listens (docs/oci-cli.md). */
+    static Path daemonSocket(Path ociRoot, String id) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(ociRoot.toAbsolutePath().resolve(id).toString().getBytes(StandardCharsets.UTF_8));
+            return Path.of("/run/jkata-oci", java.util.HexFormat.of().formatHex(h, 0, 12) + ".sock");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static List<String> awaitClean(String id, Path ociRoot, long millis) throws IOException, InterruptedException {
