@@ -201,6 +201,8 @@ say "[5] guest memory: ctr task exec free -m"
 free_out=$(cctr task exec --exec-id free-$$ "$IDLE" free -m) || die "free -m in the kata container failed"
 guest_total=$(awk '/^Mem:/ { print $2 }' <<<"$free_out")
 guest_used=$(awk '/^Mem:/ { print $3 }' <<<"$free_out")
+guest_shared=$(awk '/^Mem:/ { print $5 }' <<<"$free_out")
+guest_cache=$(awk '/^Mem:/ { print $6 }' <<<"$free_out")
 cctr task kill -s SIGKILL "$IDLE" >/dev/null; cctr task rm -f "$IDLE" >/dev/null || true; cctr c rm "$IDLE" >/dev/null
 
 RIDLE=jkbench-ridle-$$
@@ -374,16 +376,17 @@ read -r kmin kmed <<<"$(stats "${k_run[@]}")"; read -r bmin bmed <<<"$(stats "${
 echo
 echo "Overhead of the full kata path over a bare VM boot to agent ready (median): $(awk -v a="$kmed" -v b="$bmed" 'BEGIN { printf "%d ms", a - b }')"
 read -r gmin gmed <<<"$(stats "${b_guest_ms[@]}")"
-mapfile -t b_main_ms < <(to_ms "${b_main[@]}" "$idle_main")
-read -r mmin mmed <<<"$(stats "${b_main_ms[@]}")"
-echo "  of which guest kernel + init until the agent's JVM main: min ${mmin} ms, median ${mmed} ms"
 if [ -n "$idle_qemu_ms" ]; then
   echo "Idle sandbox 'ctr run -d' (1 sample): $((idle_t1 - idle_t0)) ms in all; ctr start to QEMU exec $((idle_qemu_ms - idle_t0)) ms;" \
     "QEMU exec to ctr returned $((idle_t1 - idle_qemu_ms)) ms (guest uptime at agent ready ${idle_ready:-?} s)"
 fi
 echo "Guest boot to agent ready (guest uptime on the console 'agent ready' line, bare boots + the idle sandbox): min ${gmin} ms, median ${gmed} ms"
+mapfile -t b_main_ms < <(to_ms "${b_main[@]}" "$idle_main")
+read -r mmin mmed <<<"$(stats "${b_main_ms[@]}")"
+echo "  of which guest kernel + init until the agent's JVM main: min ${mmin} ms, median ${mmed} ms"
 echo "Guest initrd: $initrd_mb MiB ($INITRD)"
-echo "Guest memory after boot (free -m in the idle kata container): used ${guest_used} MiB of ${guest_total} MiB"
+echo "Guest memory after boot (free -m in the idle kata container): used ${guest_used} MiB of ${guest_total} MiB" \
+  "(shared ${guest_shared} MiB, buff/cache ${guest_cache} MiB: the guest root is a tmpfs copy of the initramfs)"
 read -r pmin pmed <<<"$(stats "${pidfile_k[@]}")"; read -r qmin qmed <<<"$(stats "${pidfile_r[@]}")"
 echo "RSS of the --pid-file process: kata-runtime ${pmed} kB (median), runc ${qmed} kB (the container's own init)"
 echo "PSS of the kata-runtime sandbox daemon with its QEMU and virtiofsd: $(( ${daemon_pss:-0} / 1024 )) MiB"
