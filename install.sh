@@ -28,7 +28,7 @@ die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
 # cpio/jq/socat/bsdutils (script): tests and debugging; xz-utils/zstd: unpacking the guest kernel;
 # maven: the build.
 PKGS="qemu-system-x86 qemu-utils containerd runc crun umoci skopeo busybox-static podman docker.io
-      iproute2 tini socat jq cpio bsdutils xz-utils zstd binutils util-linux curl maven"
+      iproute2 tini socat jq cpio bsdutils xz-utils zstd binutils util-linux curl containernetworking-plugins iptables maven"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
