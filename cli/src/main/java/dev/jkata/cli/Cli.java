@@ -19,6 +19,9 @@ public final class Cli {
               check, kata-check     check that this host can run containers in VMs
               env, kata-env         show the effective configuration and host settings (--json)
               version               show the version (same as --version)
+              create, start, state, kill, delete, exec, run, ps, list, pause, resume,
+              update, events, spec, features
+                                    OCI runtime verbs with runc's flags (docs/oci-cli.md)
               help                  show this help
             global options:
               --config PATH, --kata-config PATH   configuration file (else KATA_CONF_FILE, else the defaults)
