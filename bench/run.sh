@@ -76,7 +76,7 @@ cctr() { timeout 240 ctr -a "$SOCK" -n "$NS" "$@"; }
 
 cleanup() {
   local rc=$?
-  trap - EXIT INT TERM
+  trap - EXIT INT TERM ERR
   set +e
   say "cleaning up"
   [ -n "$WATCHDOG" ] && kill "$WATCHDOG" 2>/dev/null
@@ -101,6 +101,8 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
+set -E
+trap 'say "command failed (line $LINENO): $BASH_COMMAND"' ERR
 trap 'say "interrupted"; exit 130' INT TERM
 # A bound on the whole run: every step is itself bounded; this catches the sum.
 MAX_SECONDS=$((900 + RUNS * 240))
@@ -195,8 +197,11 @@ idle_main=$(sed -n 's/.*agent ready.*main \([0-9.]*\) s,.*/\1/p' "$SANDBOX_DIR/c
 idle_qemu_ms=$(date -d "$(head -1 "$SANDBOX_DIR/qemu.log" | cut -d' ' -f1)" +%s%3N 2>/dev/null || echo "")
 # The exact argv of this sandbox's QEMU and virtiofsd, for the bare boots of [2].
 tr '\0' '\n' < "/proc/$QEMU_PID/cmdline" > "$WORK/qemu.argv"
-VFS_PID=$(for pid in "${KATA_TREE[@]}"; do [ "$(comm_of "$pid")" = virtiofsd ] && echo "$pid"; done | sort -n | head -1)
-[ -n "$VFS_PID" ] && tr '\0' '\n' < "/proc/$VFS_PID/cmdline" > "$WORK/virtiofsd.argv"
+VFS_PID=
+for pid in "${KATA_TREE[@]}"; do
+  if [ "$(comm_of "$pid")" = virtiofsd ] && { [ -z "$VFS_PID" ] || [ "$pid" -lt "$VFS_PID" ]; }; then VFS_PID=$pid; fi
+done
+if [ -n "$VFS_PID" ]; then tr '\0' '\n' < "/proc/$VFS_PID/cmdline" > "$WORK/virtiofsd.argv"; fi
 say "[5] guest memory: ctr task exec free -m"
 free_out=$(cctr task exec --exec-id free-$$ "$IDLE" free -m) || die "free -m in the kata container failed"
 guest_total=$(awk '/^Mem:/ { print $2 }' <<<"$free_out")
