@@ -154,6 +154,7 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
   address = "$SOCK.ttrpc"
 [debug]
   address = "$WORK/ctd/debug.sock"
+  level = "debug"
 [plugins."io.containerd.internal.v1.opt"]
   path = "$WORK/ctd/opt"
 EOF
@@ -381,6 +382,29 @@ read -r kmin kmed <<<"$(stats "${k_run[@]}")"; read -r bmin bmed <<<"$(stats "${
 echo
 echo "Overhead of the full kata path over a bare VM boot to agent ready (median): $(awk -v a="$kmed" -v b="$bmed" 'BEGIN { printf "%d ms", a - b }')"
 read -r gmin gmed <<<"$(stats "${b_guest_ms[@]}")"
+# Milestones of the idle sandbox's start, from the shim's messages in containerd's debug log
+# (informational: the message texts belong to the shim and runtime modules).
+timeline() {
+  local label pattern line ts ms
+  printf '%s\n' "Idle sandbox start timeline (ms after 'ctr run -d' began, from containerd's debug log):"
+  while IFS='|' read -r label pattern; do
+    line=$(grep -F "$IDLE" "$WORK/ctd/containerd.log" | grep -E -m1 -- "$pattern" || true)
+    [ -n "$line" ] || { printf '  %-44s (not logged)\n' "$label"; continue; }
+    ts=$(sed -n 's/^time="\([^"]*\)".*/\1/p' <<<"$line")
+    ms=$(date -d "$ts" +%s%3N 2>/dev/null || echo "")
+    [ -n "$ms" ] && printf '  %-44s %6d\n' "$label" $((ms - idle_t0))
+  done <<'EOT'
+snapshot prepared|msg="prepare snapshot"
+shim serving|msg="shim .* serving on
+task Create received by the shim|msg="Create 
+QEMU executed|QEMU pid [0-9]+ started
+agent answered Health/Check|answered \(SERVING\)
+sandbox up (CreateSandbox done)|msg="sandbox .* is up
+task Start received|msg="Start 
+EOT
+  printf '  %-44s %6d\n' "ctr run -d returned" $((idle_t1 - idle_t0))
+}
+timeline
 if [ -n "$idle_qemu_ms" ]; then
   echo "Idle sandbox 'ctr run -d' (1 sample): $((idle_t1 - idle_t0)) ms in all; ctr start to QEMU exec $((idle_qemu_ms - idle_t0)) ms;" \
     "QEMU exec to ctr returned $((idle_t1 - idle_qemu_ms)) ms (guest uptime at agent ready ${idle_ready:-?} s)"
