@@ -35,6 +35,12 @@ public final class OomWatcher {
     /** Guarded by this: created on the first wait; null when watching is not possible. */
     private WatchService watch;
     private boolean watchTried;
+    /**
+     * Guarded by this: the parent cgroup's oom_kill count. cgroup v2 counts memory.events
+     * hierarchically, so a kill stays visible here after the runtime removed the child cgroup of
+     * a container whose init was killed (which can happen between two rounds).
+     */
+    private long parentSeen;
 
     /**
      * @param cgroupRoot the directory holding one cgroup per container id
@@ -44,6 +50,11 @@ public final class OomWatcher {
         this.cgroupRoot = cgroupRoot;
         this.containers = containers;
         this.pollMillis = pollMillis;
+        this.parentSeen = oomKills(cgroupRoot);
+    }
+
+    private static long oomKills(Path cgroup) {
+        return CgroupStatsReader.keyed(cgroup.resolve("memory.events")).getOrDefault("oom_kill", 0L);
     }
 
     /** Blocks until some container had an OOM kill; returns its id. */
@@ -95,10 +106,22 @@ public final class OomWatcher {
                     LOG.log(System.Logger.Level.DEBUG, "watching " + dir + ": " + e.getMessage());
                 }
             }
-            long kills = CgroupStatsReader.keyed(dir.resolve("memory.events")).getOrDefault("oom_kill", 0L);
+            long kills = oomKills(dir);
             Long before = seen.put(id, kills);
             if (kills > (before == null ? 0 : before)) {
+                parentSeen = oomKills(cgroupRoot);
                 return id;
+            }
+        }
+        long parentKills = oomKills(cgroupRoot);
+        long before = parentSeen;
+        parentSeen = parentKills;
+        if (parentKills > before) {
+            // A kill in a cgroup that is gone already: the container whose cgroup vanished.
+            for (String id : ids) {
+                if (!Files.isDirectory(cgroupRoot.resolve(id))) {
+                    return id;
+                }
             }
         }
         return null;
