@@ -80,7 +80,13 @@ else
   step "guest kernel and initrd (osbuilder/build-guest.sh $GUEST)"
   [ -z "$guest_newer" ] || note "changed since the last guest build: $guest_newer"
   [ -x osbuilder/build-guest.sh ] || die "osbuilder/build-guest.sh is missing"
-  osbuilder/build-guest.sh "$REPO/$GUEST"
+  # The kernel comes from `apt-get download`: with package lists that are missing or stale
+  # (every package already installed, so the update above was skipped) refresh them and retry once.
+  if ! osbuilder/build-guest.sh "$REPO/$GUEST"; then
+    note "guest build failed; refreshing the package lists and trying once more"
+    apt-get update -qq
+    osbuilder/build-guest.sh "$REPO/$GUEST"
+  fi
 fi
 
 # ---------------------------------------------------------------------------------------------
