@@ -174,7 +174,14 @@ EOF
 }
 launcher containerd-shim-kata-v2 dev.jkata.shim/dev.jkata.shim.Main shim \
   'case "$0" in /*) JKATA_SHIM_LAUNCHER="$0" ;; *) JKATA_SHIM_LAUNCHER="$PWD/$0" ;; esac
-export JKATA_SHIM_LAUNCHER'
+export JKATA_SHIM_LAUNCHER
+# JKATA_SHIM_SERVE_AOT_OUTPUT=FILE (scripts/train-aot.sh): only the long-running serve process (no
+# start/delete verb) is a training run; it writes FILE when it exits after Shutdown. Its working
+# directory (the bundle) is gone by then, and the JVM that assembles the cache needs one: the dir of FILE.
+if [ -n "${JKATA_SHIM_SERVE_AOT_OUTPUT:-}" ]; then
+  case " $* " in *" start "*|*" delete "*) ;; *) JKATA_AOT_OUTPUT=$JKATA_SHIM_SERVE_AOT_OUTPUT
+    cd "$(dirname "$JKATA_AOT_OUTPUT")" || exit 1 ;; esac
+fi'
 launcher kata-runtime dev.jkata.cli/dev.jkata.cli.Main cli \
   "JKATA_LAUNCHER=$PREFIX/bin/kata-runtime; export JKATA_LAUNCHER"
 launcher kata-deploy dev.jkata.deploy/dev.jkata.deploy.Main deploy

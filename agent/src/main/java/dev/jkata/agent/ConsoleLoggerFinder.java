@@ -42,10 +42,18 @@ public final class ConsoleLoggerFinder extends System.LoggerFinder {
     public System.Logger getLogger(String name, Module module) {
         boolean ours = name.startsWith("dev.jkata.");
         boolean verbose = level.getSeverity() < System.Logger.Level.INFO.getSeverity();
-        return new ConsoleLogger(name, ours || !verbose ? level : System.Logger.Level.INFO, out);
+        return new ConsoleLogger(name, ours || !verbose ? level : System.Logger.Level.INFO, out, verbose);
     }
 
-    record ConsoleLogger(String name, Level threshold, PrintStream out) implements System.Logger {
+    /**
+     * @param stamped prefix each message with the seconds since boot (CLOCK_MONOTONIC, what the
+     *     guest's uptime counts), so that a debug log is a timeline
+     */
+    record ConsoleLogger(String name, Level threshold, PrintStream out, boolean stamped) implements System.Logger {
+
+        ConsoleLogger(String name, Level threshold, PrintStream out) {
+            this(name, threshold, out, false);
+        }
 
         @Override
         public String getName() {
@@ -62,8 +70,9 @@ public final class ConsoleLoggerFinder extends System.LoggerFinder {
             if (!isLoggable(l)) {
                 return;
             }
+            String stamp = stamped ? uptimeStamp(System.nanoTime()) : "";
             synchronized (out) {
-                out.println("kata-agent " + l.getName() + " " + shortName() + ": " + msg);
+                out.println("kata-agent " + l.getName() + " " + shortName() + ": " + stamp + msg);
                 if (thrown != null) {
                     thrown.printStackTrace(out);
                 }
@@ -77,6 +86,13 @@ public final class ConsoleLoggerFinder extends System.LoggerFinder {
             }
             String msg = params == null || params.length == 0 ? format : MessageFormat.format(format, params);
             log(l, bundle, msg, (Throwable) null);
+        }
+
+        /** "[12.345] " for a monotonic time in nanoseconds (no Formatter: it costs class loading). */
+        static String uptimeStamp(long nanos) {
+            long ms = nanos / 1_000_000;
+            long frac = ms % 1000;
+            return "[" + ms / 1000 + "." + (frac < 100 ? (frac < 10 ? "00" : "0") : "") + frac + "] ";
         }
 
         private String shortName() {

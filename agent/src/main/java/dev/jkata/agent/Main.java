@@ -15,8 +15,8 @@ import java.time.Duration;
 
 /**
  * kata-agent: serves grpc.AgentService and grpc.Health to the host over vsock port 1024 or
- * the virtio-serial port agent.channel.0. {@code --self-test} exercises the main paths on a
- * temporary unix socket and exits (used to train the AOT cache).
+ * the virtio-serial port agent.channel.0. {@code --self-test [--namespaced]} exercises the main
+ * paths on a temporary unix socket and exits (used to train the AOT cache).
  */
 public final class Main {
 
@@ -28,7 +28,8 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         String startedAt = uptime();
         if (args.length > 0 && args[0].equals("--self-test")) {
-            System.exit(SelfTest.run());
+            // --namespaced: the caller runs us in private mount and UTS namespaces (AOT training)
+            System.exit(SelfTest.run(args.length > 1 && args[1].equals("--namespaced")));
             return;
         }
         if (args.length > 0 && (args[0].equals("--version") || args[0].equals("-v"))) {

@@ -9,6 +9,9 @@ import dev.jkata.agent.storage.Mounter;
 import dev.jkata.proto.agent.CheckRequest;
 import dev.jkata.proto.agent.CopyFileRequest;
 import dev.jkata.proto.agent.CreateContainerRequest;
+import dev.jkata.proto.agent.CreateSandboxRequest;
+import dev.jkata.proto.agent.DestroySandboxRequest;
+import dev.jkata.proto.agent.Storage;
 import dev.jkata.proto.agent.GetMetricsRequest;
 import dev.jkata.proto.agent.GuestDetailsRequest;
 import dev.jkata.proto.agent.GuestDetailsResponse;
@@ -36,13 +39,18 @@ import java.time.Duration;
 /**
  * Runs the agent's main code paths without a VM: serves on a temporary unix socket and calls
  * it through a ttrpc client. Exit status 0 when every check passed.
+ *
+ * <p>With {@code namespaced} (the caller promises private mount and UTS namespaces, as the
+ * osbuilder's AOT training run has) it also runs what a real CreateSandbox does: sethostname and a
+ * mount (a tmpfs storage), then DestroySandbox; these are the guest's first system calls, and an
+ * AOT cache trained without them leaves the native-call set-up to the first CreateSandbox.
  */
 final class SelfTest {
 
     private SelfTest() {
     }
 
-    static int run() throws IOException {
+    static int run(boolean namespaced) throws IOException {
         Path dir = Files.createTempDirectory("kata-agent-selftest");
         Path sock = dir.resolve("agent.sock");
         Path bundles = dir.resolve("run");
@@ -70,6 +78,9 @@ final class SelfTest {
                         .setFileSize(2).setFileMode(0644).setDirMode(0755).setUid(-1).setGid(-1)
                         .setData(ByteString.copyFromUtf8("ok")).build(), com.google.protobuf.Empty.parser(), t);
                 check(Files.readString(bundles.resolve("x/file")).equals("ok"), "CopyFile writes the file");
+                if (namespaced) {
+                    createSandbox(client, dir, t);
+                }
                 expect(client, Code.INVALID_ARGUMENT, () -> client.call(svc, "CreateContainer",
                         CreateContainerRequest.newBuilder().setContainerId("c1").setOCI(Spec.newBuilder()
                                 .setProcess(Process.newBuilder().addArgs("/bin/true"))
@@ -108,6 +119,25 @@ final class SelfTest {
         } finally {
             deleteTree(dir);
         }
+    }
+
+    /** CreateSandbox with a hostname and a tmpfs storage, checked, then DestroySandbox. */
+    private static void createSandbox(TtrpcClient client, Path dir, Duration t) throws IOException {
+        String svc = "grpc.AgentService";
+        Path mp = dir.resolve("sandbox-tmpfs");
+        client.call(svc, "CreateSandbox", CreateSandboxRequest.newBuilder().setSandboxId("selftest")
+                .setHostname("kata-selftest")
+                .addStorages(Storage.newBuilder().setDriver("ephemeral").setSource("tmpfs").setFstype("tmpfs")
+                        .addOptions("size=1m").setMountPoint(mp.toString()))
+                .build(), com.google.protobuf.Empty.parser(), t);
+        check(Files.readString(Path.of("/proc/sys/kernel/hostname")).trim().equals("kata-selftest"),
+                "CreateSandbox sets the hostname");
+        check(Files.readString(Path.of("/proc/self/mounts")).contains(" " + mp + " tmpfs "),
+                "CreateSandbox mounts its storage");
+        client.call(svc, "DestroySandbox", DestroySandboxRequest.getDefaultInstance(),
+                com.google.protobuf.Empty.parser(), t);
+        check(!Files.readString(Path.of("/proc/self/mounts")).contains(" " + mp + " "),
+                "DestroySandbox unmounts the storage");
     }
 
     /**

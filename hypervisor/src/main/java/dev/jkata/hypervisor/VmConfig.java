@@ -27,6 +27,8 @@ import java.util.Set;
  * @param netns network namespace file the VMM is started in ({@code /var/run/netns/x},
  *     {@code /proc/<pid>/ns/net}), or {@code null} = the caller's; needed when {@code netDevices}
  *     name tap devices that live in a pod's namespace
+ * @param memory host memory options (balloon free page reporting, TCG code buffer);
+ *     {@code null} = {@link MemoryOptions#DEFAULT}
  */
 public record VmConfig(
         String id,
@@ -44,14 +46,23 @@ public record VmConfig(
         AcceleratorChoice accelerator,
         boolean debug,
         List<NetDevice> netDevices,
-        Path netns) {
+        Path netns,
+        MemoryOptions memory) {
 
     /** A VM without network devices, started in the caller's network namespace. */
     public VmConfig(String id, Path stateDir, Path hypervisorPath, Path kernel, Path initrd, Path image,
             String machineType, String kernelParams, int vcpus, int maxVcpus, int memoryMiB, SharedFs sharedFs,
             AcceleratorChoice accelerator, boolean debug) {
         this(id, stateDir, hypervisorPath, kernel, initrd, image, machineType, kernelParams, vcpus, maxVcpus,
-                memoryMiB, sharedFs, accelerator, debug, List.of(), null);
+                memoryMiB, sharedFs, accelerator, debug, List.of(), null, MemoryOptions.DEFAULT);
+    }
+
+    /** A VM with these network devices and {@link MemoryOptions#DEFAULT}. */
+    public VmConfig(String id, Path stateDir, Path hypervisorPath, Path kernel, Path initrd, Path image,
+            String machineType, String kernelParams, int vcpus, int maxVcpus, int memoryMiB, SharedFs sharedFs,
+            AcceleratorChoice accelerator, boolean debug, List<NetDevice> netDevices, Path netns) {
+        this(id, stateDir, hypervisorPath, kernel, initrd, image, machineType, kernelParams, vcpus, maxVcpus,
+                memoryMiB, sharedFs, accelerator, debug, netDevices, netns, MemoryOptions.DEFAULT);
     }
 
     public VmConfig {
@@ -80,6 +91,7 @@ public record VmConfig(
         sharedFs = sharedFs == null ? new SharedFs.None() : sharedFs;
         accelerator = accelerator == null ? AcceleratorChoice.AUTO : accelerator;
         netDevices = netDevices == null ? List.of() : List.copyOf(netDevices);
+        memory = memory == null ? MemoryOptions.DEFAULT : memory;
         Set<String> ids = new HashSet<>();
         for (NetDevice d : netDevices) {
             if (!ids.add(d.id())) {
@@ -94,6 +106,12 @@ public record VmConfig(
      */
     public VmConfig withNetwork(List<NetDevice> devices, Path namespace) {
         return new VmConfig(id, stateDir, hypervisorPath, kernel, initrd, image, machineType, kernelParams, vcpus,
-                maxVcpus, memoryMiB, sharedFs, accelerator, debug, devices, namespace);
+                maxVcpus, memoryMiB, sharedFs, accelerator, debug, devices, namespace, memory);
+    }
+
+    /** A copy with these memory options ({@code null} = {@link MemoryOptions#DEFAULT}). */
+    public VmConfig withMemory(MemoryOptions options) {
+        return new VmConfig(id, stateDir, hypervisorPath, kernel, initrd, image, machineType, kernelParams, vcpus,
+                maxVcpus, memoryMiB, sharedFs, accelerator, debug, netDevices, netns, options);
     }
 }

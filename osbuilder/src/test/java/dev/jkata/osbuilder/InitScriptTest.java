@@ -18,6 +18,10 @@ class InitScriptTest {
         assertTrue(s.startsWith("#!/bin/sh\n"));
         assertTrue(s.contains("/lib/modules/6.1.0-56-amd64"));
         assertTrue(s.contains("exec switch_root /newroot /init stage2"));
+        // the tmpfs copy unless jkata.initramfs_root
+        assertTrue(s.contains("TMPFS_ROOT=1\n"));
+        assertTrue(s.contains("*\" jkata.initramfs_root \"*) TMPFS_ROOT=0"));
+        assertTrue(s.contains("if [ \"$1\" != stage2 ] && [ \"$TMPFS_ROOT\" = 1 ]; then"));
         assertTrue(s.contains("mount -t cgroup2"));
         assertTrue(s.contains("+$c\" > /sys/fs/cgroup/cgroup.subtree_control"));
         assertTrue(s.contains("/dev/virtio-ports/$n"));

@@ -15,11 +15,40 @@ import java.util.concurrent.TimeUnit;
  *
  * @param binary    the runtime executable
  * @param stateRoot the runtime's --root state directory
+ * @param noPivot   start containers with {@code --no-pivot} (MS_MOVE + chroot instead of pivot_root,
+ *                  which the kernel refuses while the root is the initramfs)
  */
-public record OciRuntime(Path binary, Path stateRoot) {
+public record OciRuntime(Path binary, Path stateRoot, boolean noPivot) {
 
+    public OciRuntime(Path binary, Path stateRoot) {
+        this(binary, stateRoot, false);
+    }
+
+    /** crun; {@code --no-pivot} when the guest's root is still the initramfs (the guest's /init keeps it). */
     public static OciRuntime crun() {
-        return new OciRuntime(Path.of("/usr/bin/crun"), Path.of("/run/crun"));
+        return new OciRuntime(Path.of("/usr/bin/crun"), Path.of("/run/crun"),
+                rootIsInitramfs(Path.of("/proc/self/mountinfo")));
+    }
+
+    /**
+     * Whether "/" is the initramfs (file system type rootfs or ramfs) by the topmost "/" entry of a
+     * mountinfo file; false when it cannot be read.
+     */
+    static boolean rootIsInitramfs(Path mountinfo) {
+        String type = null;
+        try {
+            for (String line : Files.readAllLines(mountinfo, StandardCharsets.UTF_8)) {
+                String[] f = line.split(" ");
+                int dash = line.indexOf(" - ");
+                if (f.length > 4 && f[4].equals("/") && dash > 0) {
+                    String[] after = line.substring(dash + 3).split(" ");
+                    type = after.length > 0 ? after[0] : null;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        return "rootfs".equals(type) || "ramfs".equals(type);
     }
 
     private List<String> base(Path logFile) {
@@ -38,6 +67,9 @@ public record OciRuntime(Path binary, Path stateRoot) {
     public ProcessBuilder run(String id, Path bundle, Path consoleSocket, Path pidFile, Path logFile) {
         List<String> cmd = base(logFile);
         cmd.add("run");
+        if (noPivot) {
+            cmd.add("--no-pivot");
+        }
         cmd.add("--bundle");
         cmd.add(bundle.toString());
         if (consoleSocket != null) {

@@ -212,9 +212,11 @@ public final class AgentService {
     }
 
     private Empty createSandbox(CreateSandboxRequest r) {
+        LOG.log(System.Logger.Level.DEBUG, "CreateSandbox " + r.getSandboxId() + " received");
         List<StorageSpec> specs = r.getStoragesList().stream().map(StorageSpec::of).toList();
         if (!r.getHostname().isEmpty()) {
-            Native.sethostname(r.getHostname());
+            GuestSetup.setHostname(r.getHostname());
+            LOG.log(System.Logger.Level.DEBUG, "CreateSandbox: hostname set");
         }
         for (KernelModule m : r.getKernelModulesList()) {
             GuestSetup.loadModule(m.getName(), m.getParametersList());
@@ -225,6 +227,7 @@ public final class AgentService {
         if (!r.getGuestHookPath().isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "guest hooks in " + r.getGuestHookPath() + " are not run by this agent");
         }
+        LOG.log(System.Logger.Level.DEBUG, "CreateSandbox: mounting " + specs.size() + " storage(s)");
         sandbox.createSandbox(r.getSandboxId(), specs);
         return empty();
     }

@@ -38,8 +38,14 @@ final class Calls {
         LongAdder count = counts.computeIfAbsent(method, k -> new LongAdder());
         server.register(service, method, new LazyParser<>(parser), (Q req) -> {
             count.increment();
+            long started = System.nanoTime();
             try {
-                return handler.handle(req);
+                R r = handler.handle(req);
+                if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+                    LOG.log(System.Logger.Level.DEBUG, method + " done in " + (System.nanoTime() - started) / 1_000_000
+                            + " ms");
+                }
+                return r;
             } catch (AgentException e) {
                 LOG.log(System.Logger.Level.INFO, method + ": " + e.code() + ": " + e.getMessage());
                 throw new TtrpcException(e.code(), e.getMessage(), e);

@@ -6,6 +6,7 @@ import dev.jkata.runtime.annotations.AnnotationException;
 import dev.jkata.runtime.annotations.Annotations;
 import dev.jkata.runtime.config.ConfigException;
 import dev.jkata.runtime.config.ConfigLoader;
+import dev.jkata.runtime.config.KataConfig;
 import dev.jkata.runtime.oci.OciBundle;
 import dev.jkata.runtime.oci.OciException;
 import dev.jkata.runtime.state.SandboxCleaner;
@@ -57,9 +58,11 @@ final class Creation {
         OciPaths paths = OciPaths.of(inv.globals(), id);
         Path bundleDir = Path.of(f.value("bundle").orElse("")).toAbsolutePath().normalize();
         OciBundle bundle;
+        KataConfig kata;
         try {
             bundle = OciBundle.load(bundleDir);
-            Annotations.apply(ConfigLoader.load(inv.globals().config(), System.getenv()).config(), bundle.annotations());
+            kata = Annotations.apply(ConfigLoader.load(inv.globals().config(), System.getenv()).config(),
+                    bundle.annotations());
         } catch (OciException | ConfigException | AnnotationException e) {
             throw new CliException(CliException.FAILURE, verb + " " + id + ": " + e.getMessage(), e);
         }
@@ -85,12 +88,10 @@ final class Creation {
         Process daemon = null;
         Spawner.PidProcess pidProcess = null;
         List<Fd> owned = new ArrayList<>();
+        ContainerNetns netns = ContainerNetns.of(bundle.spec(), kata.runtime(), paths);
         try {
-            new OciState(id, "creating", 0, bundleDir.toString(), bundle.rootfs().toString(),
-                    Instant.now().toString(), bundle.annotations(), -1, 0).save(paths.state());
-            daemon = Spawner.daemon(inv.globals(), paths, bundleDir);
-            waitForSocket(paths, daemon);
-
+            netns.create();
+            savePoststopHooks(paths, bundle);
             Fd exitWrite;
             Optional<Fd> exitRead = Optional.empty();
             long pid;
@@ -100,12 +101,24 @@ final class Creation {
                 owned.add(exitWrite);
                 exitRead = Optional.of(pipe.read());
                 pid = ProcessHandle.current().pid();
+                if (netns.path().isPresent()) {
+                    // this process is not in the sandbox's namespace: the hooks get the pid of a
+                    // stand-in that is (it ends with this process, or is killed by delete)
+                    pidProcess = Spawner.pidProcess(sys, netns.path(), true);
+                    pid = pidProcess.pid();
+                }
             } else {
-                pidProcess = Spawner.pidProcess(sys);
+                // first, so that the hooks the daemon runs get its pid (in the sandbox's netns)
+                pidProcess = Spawner.pidProcess(sys, netns.path(), true);
                 exitWrite = pidProcess.exitPipe();
                 owned.add(exitWrite);
                 pid = pidProcess.pid();
             }
+            new OciState(id, "creating", pid, bundleDir.toString(), bundle.rootfs().toString(),
+                    Instant.now().toString(), bundle.annotations(), -1, 0).save(paths.state());
+            daemon = Spawner.daemon(inv.globals(), paths, bundleDir);
+            waitForSocket(paths, daemon);
+
             int[] stdio;
             if (terminal && consoleSocket.isPresent()) {
                 Fd slave = sendConsole(sys, consoleSocket.get());
@@ -140,7 +153,15 @@ final class Creation {
                 pidProcess.kill();
             }
             undo(paths, daemon, e);
+            netns.removeQuietly(e);
             throw e;
+        }
+    }
+
+    /** Keeps the bundle's poststop hooks for {@code delete}, which runs them (none: no file). */
+    private static void savePoststopHooks(OciPaths paths, OciBundle bundle) throws CliException {
+        if (bundle.spec().hasHooks()) {
+            PoststopHooks.save(paths, OciHooks.of(bundle.spec().getHooks(), OciHooks.Stage.POSTSTOP));
         }
     }
 

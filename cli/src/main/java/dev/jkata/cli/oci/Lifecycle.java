@@ -97,8 +97,15 @@ final class Lifecycle {
                 // the pid-file process ends by itself once its exit pipe closes; make sure
                 ProcessHandle.of(s.pid()).filter(Lifecycle::isPidProcess).ifPresent(ProcessHandle::destroyForcibly);
             }
+            // a daemon that crashed left the namespace kata-runtime made for it
+            new ContainerNetns(Optional.of(ContainerNetns.NETNS_DIR.resolve(ContainerNetns.name(paths))), true).remove();
+            List<OciHooks.HookCommand> poststop = PoststopHooks.load(paths);
             SandboxCleaner.removeTree(paths.dir(), new LinuxMounter());
             Files.deleteIfExists(paths.socket());
+            if (!poststop.isEmpty()) {
+                OciHooks.run(OciHooks.Stage.POSTSTOP, poststop, s.stopped(Math.max(s.exitCode(), 0)).ociJson(),
+                        Path.of(s.bundle()), Optional.empty());
+            }
         } catch (StateException | java.io.IOException e) {
             throw new CliException(CliException.FAILURE, "delete " + id + ": " + e.getMessage(), e);
         }

@@ -8,7 +8,6 @@ import dev.jkata.runtime.annotations.Annotations;
 import dev.jkata.runtime.config.ConfigException;
 import dev.jkata.runtime.config.ConfigLoader;
 import dev.jkata.runtime.config.KataConfig;
-import dev.jkata.runtime.network.NetworkSpec;
 import dev.jkata.runtime.oci.OciBundle;
 import dev.jkata.runtime.oci.OciException;
 import dev.jkata.runtime.sandbox.Container;
@@ -29,6 +28,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -56,6 +56,8 @@ final class OciDaemon {
     private final CompletableFuture<Void> errorDelivered = new CompletableFuture<>();
     private final AtomicInteger active = new AtomicInteger();
     private final Map<String, Long> execPids = new ConcurrentHashMap<>();
+    /** OOM kills the agent reported for this container, for {@code events}. */
+    private final AtomicInteger ooms = new AtomicInteger();
     private final Object lock = new Object();
     /** Guarded by {@link #lock}. */
     private OciState state;
@@ -64,6 +66,7 @@ final class OciDaemon {
     /** Guarded by {@link #lock}. */
     private boolean tearingDown;
     private volatile Sandbox sandbox;
+    private volatile ContainerNetns netns;
     private volatile Container container;
 
     private OciDaemon(Globals globals, OciPaths paths, Path bundleDir, OciState initial) {
@@ -127,13 +130,37 @@ final class OciDaemon {
         } catch (OciException | ConfigException | AnnotationException e) {
             throw new CliException(CliException.FAILURE, e.getMessage(), e);
         }
+        netns = ContainerNetns.of(bundle.spec(), kata.runtime(), paths);
+        if (netns.path().isPresent() && !java.nio.file.Files.exists(netns.path().get())) {
+            throw new CliException(CliException.FAILURE, "network namespace " + netns.path().get() + " of container "
+                    + paths.id() + " does not exist");
+        }
+        var hooks = bundle.spec().getHooks();
+        Map<String, Object> creating = currentState().withStatus("creating").ociJson();
+        // before the VM boots: Docker's prestart hook puts the container's veth into the namespace
+        // the sandbox then scans
+        OciHooks.run(OciHooks.Stage.PRESTART, OciHooks.of(hooks, OciHooks.Stage.PRESTART), creating, bundleDir,
+                Optional.empty());
+        OciHooks.run(OciHooks.Stage.CREATE_RUNTIME, OciHooks.of(hooks, OciHooks.Stage.CREATE_RUNTIME), creating,
+                bundleDir, Optional.empty());
+        if (hooks.getStartContainerCount() > 0) {
+            LOG.log(System.Logger.Level.WARNING, "container {0}: {1} startContainer hook(s) not run: they would run in "
+                    + "the guest, where host paths do not resolve", paths.id(), hooks.getStartContainerCount());
+        }
         try {
-            sandbox = Sandbox.create(paths.id(), SandboxConfigs.from(kata), new Qemu(), bundle.spec().getHostname(),
-                    NetworkSpec.from(kata.runtime(), bundle.spec())); // the netns podman/docker made
+            sandbox = Sandbox.create(paths.id(), SandboxConfigs.from(kata, bundle.spec()), new Qemu(), bundle.spec().getHostname(),
+                    netns.networkSpec(kata.runtime(), bundle.spec()));
         } catch (SandboxException e) {
             throw new CliException(CliException.FAILURE, e.getMessage(), e);
         }
         abandonIfDeleted();
+        try {
+            OciHooks.run(OciHooks.Stage.CREATE_CONTAINER, OciHooks.of(hooks, OciHooks.Stage.CREATE_CONTAINER),
+                    creating, bundleDir, netns.path());
+        } catch (CliException e) {
+            sandbox.close();
+            throw e;
+        }
         try {
             container = sandbox.createContainer(paths.id(), guestBundle(bundle), List.of());
         } catch (SandboxException | RuntimeException e) {
@@ -141,9 +168,31 @@ final class OciDaemon {
             throw new CliException(CliException.FAILURE, e.getMessage(), e);
         }
         abandonIfDeleted();
+        watchOom();
         sandbox.vmExited().whenComplete((code, err) -> {
             LOG.log(System.Logger.Level.INFO, "VM of {0} exited ({1})", paths.id(), code);
             Thread.ofPlatform().name("vm-exit").start(() -> teardown(137));
+        });
+    }
+
+    /** Counts the agent's OOM events of this container (GetOOMEvent long-polls) until the VM is gone. */
+    private void watchOom() {
+        Sandbox sb = sandbox;
+        Thread.ofVirtual().name("oom-" + paths.id()).start(() -> {
+            while (sb.vmAlive()) {
+                try {
+                    if (paths.id().equals(sb.agent().getOomEvent().getContainerId())) {
+                        LOG.log(System.Logger.Level.INFO, "container {0} had an OOM kill", paths.id());
+                        ooms.incrementAndGet();
+                    }
+                } catch (dev.jkata.runtime.agent.AgentException e) {
+                    if (!sb.vmAlive() || sb.agent().isClosed()
+                            || e.code() == dev.jkata.ttrpc.Code.UNIMPLEMENTED) {
+                        return;
+                    }
+                    sleep(1000);
+                }
+            }
         });
     }
 
@@ -237,8 +286,16 @@ final class OciDaemon {
                     setState(currentState().withStatus("running"));
                 }
                 case "update" -> container.update(Resources.fromJson(map(m.body().get("resources"))));
-                case "stats" -> reply.put("event", Resources.statsEvent(paths.id(), container.stats()));
-                case "ps" -> reply.put("pids", pids());
+                case "stats" -> {
+                    reply.put("event", Resources.statsEvent(paths.id(), container.stats()));
+                    reply.put("ooms", (long) ooms.get());
+                }
+                case "ps" -> {
+                    reply.put("pids", pids());
+                    if ("table".equals(m.body().get("format"))) {
+                        reply.put("table", ProcessList.inContainer(container, ExecSpecs.strings(m.body().get("args"))));
+                    }
+                }
                 case "delete" -> delete(Boolean.TRUE.equals(m.body().get("force")));
                 default -> throw new CliException(CliException.FAILURE, "daemon: unknown request \"" + op + "\"");
             }
@@ -315,6 +372,8 @@ final class OciDaemon {
         setState(currentState().withStatus("running"));
         relay.start(code -> setState(currentState().stopped(code)));
         relay.done().thenRun(() -> Thread.ofPlatform().name("teardown").start(() -> teardown(137)));
+        OciHooks.run(OciHooks.Stage.POSTSTART, OciHooks.of(container.bundle().spec().getHooks(),
+                OciHooks.Stage.POSTSTART), currentState().withStatus("running").ociJson(), bundleDir, Optional.empty());
     }
 
     private void kill(int signal, boolean all) throws CliException, SandboxException {
@@ -412,6 +471,14 @@ final class OciDaemon {
             Sandbox sb = sandbox;
             if (sb != null) {
                 sb.stop();
+            }
+            ContainerNetns ns = netns;
+            if (ns != null) {
+                try {
+                    ns.remove();
+                } catch (CliException e) {
+                    LOG.log(System.Logger.Level.WARNING, e.getMessage(), e);
+                }
             }
         } catch (SandboxException | RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "stopping the sandbox of " + paths.id() + ": " + e.getMessage(), e);

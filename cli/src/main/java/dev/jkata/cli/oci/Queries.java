@@ -16,21 +16,41 @@ import java.util.concurrent.TimeUnit;
 /** ps, list, events and update. */
 final class Queries {
 
+    private static final long OOM_POLL_MILLIS = 1000;
+
     private Queries() {
     }
 
-    /** ps [--format table|json] ID: the host pids standing for the container's processes. */
+    /**
+     * ps [--format table|json] ID [PS-ARGS…]. json: the host pids that stand for the container's
+     * processes (the pid-file processes), which is what containerd-shim-runc-v2's Pids and so
+     * {@code docker top} use — Docker then filters the host's {@code ps -ef} by them, so guest pids
+     * would name unrelated host processes. table: the container's own processes as the guest
+     * lists them ({@link ProcessList}; runc's default options {@code -ef}).
+     */
     static int ps(Invocation inv, List<String> args) throws CliException {
         Flags f = Flags.parse("ps", args, "format|f=");
-        String id = f.firstId("ps");
+        if (f.positional().isEmpty()) {
+            throw CliException.usage("ps: expected ID [PS-ARGS...]");
+        }
+        String id = f.positional().getFirst();
+        List<Object> psArgs = new ArrayList<>(f.positional().subList(1, f.positional().size()));
+        if (!psArgs.isEmpty() && psArgs.getFirst().equals("--")) {
+            psArgs.removeFirst();
+        }
         String format = format("ps", f);
-        Map<String, Object> reply = Lifecycle.request(OciPaths.of(inv.globals(), id), "ps", Map.of());
-        List<?> pids = reply.get("pids") instanceof List<?> l ? l : List.of();
+        if (format.equals("json") && !psArgs.isEmpty()) {
+            throw CliException.usage("ps: ps options " + psArgs + " cannot be used with --format json");
+        }
+        Map<String, Object> req = new LinkedHashMap<>();
+        req.put("format", format);
+        req.put("args", psArgs);
+        Map<String, Object> reply = Lifecycle.request(OciPaths.of(inv.globals(), id), "ps", req);
         if (format.equals("json")) {
+            List<?> pids = reply.get("pids") instanceof List<?> l ? l : List.of();
             inv.out().println(JsonText.write(pids));
         } else {
-            inv.out().println("PID");
-            pids.forEach(inv.out()::println);
+            inv.out().print(String.valueOf(reply.getOrDefault("table", "")));
         }
         return 0;
     }
@@ -92,25 +112,60 @@ final class Queries {
         return sb.toString();
     }
 
-    /** events [--stats] [--interval 5s] ID: stats objects, once with --stats, else every interval until stopped. */
+    /**
+     * events [--stats] [--interval 5s] ID: with --stats one stats object; else, as runc, a stats
+     * object every interval and an {@code {"type":"oom","id":ID}} object for each OOM kill the
+     * agent reports (looked for every second), until the container is gone.
+     */
     static int events(Invocation inv, List<String> args) throws CliException {
         Flags f = Flags.parse("events", args, "stats", "interval=");
         String id = f.id("events");
         OciPaths paths = OciPaths.of(inv.globals(), id);
         long intervalMillis = duration(f.value("interval").orElse("5s"));
+        if (intervalMillis <= 0) {
+            throw CliException.usage("events: --interval must be positive, got " + f.value("interval").orElse(""));
+        }
+        long pollMillis = Math.min(intervalMillis, OOM_POLL_MILLIS);
+        long seenOoms = -1;
+        long nextStats = 0;
         while (true) {
-            Map<String, Object> reply = Lifecycle.request(paths, "stats", Map.of());
-            inv.out().println(JsonText.write(reply.get("event")));
-            inv.out().flush();
+            Map<String, Object> reply;
+            try {
+                reply = Lifecycle.request(paths, "stats", Map.of());
+            } catch (CliException e) {
+                if (seenOoms >= 0) {
+                    return 0; // the container went away while we watched it
+                }
+                throw e;
+            }
+            long ooms = reply.get("ooms") instanceof Number n ? n.longValue() : 0;
             if (f.on("stats")) {
+                inv.out().println(JsonText.write(reply.get("event")));
                 return 0;
             }
+            for (long i = Math.max(seenOoms, 0); seenOoms >= 0 && i < ooms; i++) {
+                inv.out().println(JsonText.write(oomEvent(id)));
+            }
+            seenOoms = ooms;
+            long now = System.nanoTime();
+            if (now >= nextStats) {
+                inv.out().println(JsonText.write(reply.get("event")));
+                nextStats = now + TimeUnit.MILLISECONDS.toNanos(intervalMillis);
+            }
+            inv.out().flush();
             try {
-                TimeUnit.MILLISECONDS.sleep(intervalMillis);
+                TimeUnit.MILLISECONDS.sleep(pollMillis);
             } catch (InterruptedException e) {
                 return 0;
             }
         }
+    }
+
+    static Map<String, Object> oomEvent(String id) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "oom");
+        m.put("id", id);
+        return m;
     }
 
     /** update [--resources FILE|-] [--memory …] ID. */

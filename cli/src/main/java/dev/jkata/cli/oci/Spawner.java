@@ -24,6 +24,7 @@ final class Spawner {
 
     /** The shell script of the pid-file process. */
     static final String PID_PROCESS_SCRIPT = "read c; exit \"${c:-255}\"";
+    private static final String UNSHARE = "/usr/bin/unshare";
 
     /** A started pid-file process and the write end of its exit pipe. */
     record PidProcess(Process process, Fd exitPipe) {
@@ -40,10 +41,32 @@ final class Spawner {
     private Spawner() {
     }
 
+    /** An exec's pid-file process: the shell alone. */
     static PidProcess pidProcess(Sys sys) throws CliException {
+        return pidProcess(sys, Optional.empty(), false);
+    }
+
+    /**
+     * Starts the pid-file process.
+     *
+     * @param netns network namespace to start it in (nsenter execs the next program, so the pid
+     *     stays the same): its {@code /proc/<pid>/ns/net} is then the sandbox's namespace, as
+     *     runc's init's would be, for the hooks that configure it
+     * @param isolated whether to run the shell in a pid and mount namespace of its own, with its
+     *     own /proc ({@code unshare --fork}, which exits with the shell's code): tools that read
+     *     {@code /proc} in the mount namespace of the container's pid — podman's {@code top} with
+     *     its default descriptors — then see this stand-in instead of every host process
+     */
+    static PidProcess pidProcess(Sys sys, Optional<Path> netns, boolean isolated) throws CliException {
         Sys.Pipe pipe = sys.pipe();
         try {
-            ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", PID_PROCESS_SCRIPT)
+            List<String> cmd = new ArrayList<>();
+            netns.ifPresent(ns -> cmd.addAll(List.of("/usr/bin/nsenter", "--net=" + ns, "--")));
+            if (isolated && Files.isExecutable(Path.of(UNSHARE))) {
+                cmd.addAll(List.of(UNSHARE, "--pid", "--mount", "--fork", "--mount-proc", "--kill-child", "--"));
+            }
+            cmd.addAll(List.of("/bin/sh", "-c", PID_PROCESS_SCRIPT));
+            ProcessBuilder pb = new ProcessBuilder(cmd)
                     .redirectInput(new File("/proc/self/fd/" + pipe.read().value()))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD);
@@ -52,7 +75,8 @@ final class Spawner {
             return new PidProcess(p, pipe.write());
         } catch (IOException e) {
             pipe.close();
-            throw new CliException(CliException.FAILURE, "starting the pid-file process /bin/sh: " + e.getMessage(), e);
+            throw new CliException(CliException.FAILURE, "starting the pid-file process /bin/sh"
+                    + netns.map(ns -> " in network namespace " + ns).orElse("") + ": " + e.getMessage(), e);
         }
     }
 

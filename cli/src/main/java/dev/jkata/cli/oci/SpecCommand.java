@@ -63,7 +63,7 @@ final class SpecCommand {
             {
               "ociVersionMin": "1.0.0",
               "ociVersionMax": "1.1.0",
-              "hooks": [],
+              "hooks": ["prestart", "createRuntime", "createContainer", "poststart", "poststop"],
               "mountOptions": ["bind", "rbind", "ro", "rw", "nosuid", "nodev", "noexec", "relatime", "strictatime"],
               "linux": {
                 "namespaces": ["cgroup", "ipc", "mount", "network", "pid", "uts"],

@@ -44,6 +44,19 @@ class OciVerbsTest {
     }
 
     @Test
+    void psOptionsWithJsonAndAMissingIdAreUsageErrors(@TempDir Path tmp) {
+        Result json = run("--root", tmp.toString(), "ps", "--format", "json", "c1", "-ef");
+        assertEquals(2, json.status(), json.err());
+        assertTrue(json.err().contains("cannot be used with --format json"), json.err());
+        Result none = run("--root", tmp.toString(), "ps");
+        assertEquals(2, none.status(), none.err());
+        assertTrue(none.err().contains("expected ID"), none.err());
+        Result gone = run("--root", tmp.toString(), "ps", "c1", "-o", "pid");
+        assertEquals(1, gone.status(), gone.err());
+        assertTrue(gone.err().contains("\"c1\" does not exist"), gone.err());
+    }
+
+    @Test
     void malformedConfigJsonFailsCreateWithThePositionAndLeavesNothing(@TempDir Path tmp) throws IOException, CliException {
         Path bundle = Files.createDirectories(tmp.resolve("bundle"));
         Files.createDirectory(bundle.resolve("rootfs"));

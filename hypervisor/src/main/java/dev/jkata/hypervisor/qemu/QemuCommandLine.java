@@ -56,7 +56,7 @@ final class QemuCommandLine {
 
         String machine = plan.machineType() + (virtioFs && microvm ? ",memory-backend=mem" : "");
         a.addAll(List.of("-machine", machine));
-        a.addAll(List.of("-accel", plan.accelerator() == Accelerator.KVM ? "kvm" : "tcg,thread=multi"));
+        a.addAll(List.of("-accel", MemoryArgs.accel(plan.accelerator(), c.memory())));
         a.addAll(List.of("-cpu", plan.accelerator() == Accelerator.KVM ? "host" : "max"));
         a.addAll(List.of("-smp", c.vcpus() + ",maxcpus=" + c.maxVcpus()));
         a.addAll(List.of("-m", c.memoryMiB() + "M"));
@@ -118,6 +118,7 @@ final class QemuCommandLine {
             a.addAll(netDeviceArgs(d, microvm));
         }
         a.addAll(List.of("-device", (microvm ? "virtio-rng-device" : "virtio-rng-pci")));
+        a.addAll(MemoryArgs.balloon(c.memory(), microvm));
         return List.copyOf(a);
     }
 

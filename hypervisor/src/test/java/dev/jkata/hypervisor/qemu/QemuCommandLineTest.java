@@ -73,7 +73,7 @@ class QemuCommandLineTest {
         assertEquals(List.of("sb1"), values(a, "-name"));
         assertEquals(List.of("2,maxcpus=4"), values(a, "-smp"));
         assertEquals(List.of("512M"), values(a, "-m"));
-        assertEquals(List.of("tcg,thread=multi"), values(a, "-accel"));
+        assertEquals(List.of("tcg,thread=multi,tb-size=64"), values(a, "-accel"), "TCG code buffer bounded");
         assertEquals(List.of("max"), values(a, "-cpu"));
         assertEquals(List.of("/k/vmlinux"), values(a, "-kernel"));
         assertEquals(List.of("/k/initrd.img"), values(a, "-initrd"));

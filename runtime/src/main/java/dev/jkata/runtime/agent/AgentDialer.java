@@ -18,13 +18,17 @@ import java.util.concurrent.atomic.AtomicReference;
  * Reaches the agent of a booting guest. Opens the endpoint (retrying while the socket is not
  * there yet), then sends Health.Check with a short deadline until one is answered. A check that
  * times out keeps the connection: on virtio-serial the request waits in the port until the agent
- * opens it. A dropped connection is re-opened.
+ * opens it. A dropped connection is re-opened. Each timed-out check doubles the next one's deadline
+ * (up to {@link #MAX_TRY_FACTOR} times the configured one): every check sent into a closed serial
+ * port is read and answered by the agent once it starts, before the requests behind them.
  */
 final class AgentDialer {
 
     private static final System.Logger LOG = System.getLogger(AgentDialer.class.getName());
     private static final Duration RETRY_PAUSE = Duration.ofMillis(100);
     private static final int CONSOLE_TAIL_BYTES = 3000;
+    /** Bound of the growing per-check deadline, as a multiple of {@link AgentTimeouts#checkTry()}. */
+    static final int MAX_TRY_FACTOR = 8;
 
     private AgentDialer() {
     }
@@ -44,6 +48,8 @@ final class AgentDialer {
         }
         String lastError = "no attempt made";
         int attempts = 0;
+        Duration tryDeadline = timeouts.checkTry();
+        Duration maxTry = timeouts.checkTry().multipliedBy(MAX_TRY_FACTOR);
         try {
             while (true) {
                 checkVm(endpoint, vm, start);
@@ -65,7 +71,7 @@ final class AgentDialer {
                     }
                 }
                 attempts++;
-                Duration per = left.compareTo(timeouts.checkTry()) < 0 ? left : timeouts.checkTry();
+                Duration per = left.compareTo(tryDeadline) < 0 ? left : tryDeadline;
                 try {
                     HealthCheckResponse r = client.call(AgentClient.HEALTH_SERVICE, "Check",
                             CheckRequest.getDefaultInstance(), HealthCheckResponse.parser(), per);
@@ -76,7 +82,10 @@ final class AgentDialer {
                     return done;
                 } catch (TtrpcException e) {
                     lastError = e.code() + ": " + e.getMessage();
-                    if (e.code() != Code.DEADLINE_EXCEEDED) {
+                    if (e.code() == Code.DEADLINE_EXCEEDED) {
+                        Duration doubled = tryDeadline.multipliedBy(2);
+                        tryDeadline = doubled.compareTo(maxTry) > 0 ? maxTry : doubled;
+                    } else {
                         client.close();
                         current.set(null);
                         pause();

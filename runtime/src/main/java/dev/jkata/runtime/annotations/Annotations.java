@@ -159,19 +159,22 @@ public final class Annotations {
             throws AnnotationException {
         return switch (name) {
             case "sandbox_cgroup_only" -> new RuntimeConfig(r.enableDebug(), r.internetworkingModel(),
-                    r.disableNewNetns(), Values.bool(key, value), r.createContainerTimeout(), r.experimental());
+                    r.disableNewNetns(), Values.bool(key, value), r.createContainerTimeout(), r.experimental(),
+                    r.staticSandboxResourceMgmt());
             case "disable_new_netns" -> new RuntimeConfig(r.enableDebug(), r.internetworkingModel(),
-                    Values.bool(key, value), r.sandboxCgroupOnly(), r.createContainerTimeout(), r.experimental());
+                    Values.bool(key, value), r.sandboxCgroupOnly(), r.createContainerTimeout(), r.experimental(),
+                    r.staticSandboxResourceMgmt());
             case "internetworking_model" -> {
                 String m = value.trim();
                 if (!RuntimeConfig.INTERNETWORKING_MODELS.contains(m)) {
                     throw Values.bad(key, "one of " + RuntimeConfig.INTERNETWORKING_MODELS, value);
                 }
                 yield new RuntimeConfig(r.enableDebug(), m, r.disableNewNetns(), r.sandboxCgroupOnly(),
-                        r.createContainerTimeout(), r.experimental());
+                        r.createContainerTimeout(), r.experimental(), r.staticSandboxResourceMgmt());
             }
             case "experimental" -> new RuntimeConfig(r.enableDebug(), r.internetworkingModel(), r.disableNewNetns(),
-                    r.sandboxCgroupOnly(), r.createContainerTimeout(), Values.split(value, "[,\\s]+"));
+                    r.sandboxCgroupOnly(), r.createContainerTimeout(), Values.split(value, "[,\\s]+"),
+                    r.staticSandboxResourceMgmt());
             default -> throw new AnnotationException("annotation " + key + ": "
                     + (RUNTIME_UNSUPPORTED.contains(name) ? "not supported by jkata" : "unknown runtime annotation"));
         };

@@ -133,6 +133,8 @@ final class ConfigParser {
         } catch (IllegalArgumentException e) {
             throw t.invalid("accelerator", "expected one of \"auto\", \"kvm\", \"tcg\", got \"" + acc + "\"");
         }
+        b.reclaimGuestFreedMemory = t.bool("reclaim_guest_freed_memory", false);
+        b.tcgTbSizeMiB = t.integer("tcg_tb_size", 0, 0, 2048);
         ignored.addAll(t.unusedKeys());
         return b.build();
     }
@@ -160,10 +162,11 @@ final class ConfigParser {
         boolean cgroupOnly = t.bool("sandbox_cgroup_only", false);
         int timeout = t.integer("create_container_timeout", 0, 0, 86_400);
         List<String> experimental = t.strings("experimental", List.of());
+        boolean staticSizing = t.bool("static_sandbox_resource_mgmt", false);
         ignored.addAll(t.unusedKeys());
         return new RuntimeConfig(debug, model, noNetns, cgroupOnly,
                 timeout == 0 ? RuntimeConfig.DEFAULT.createContainerTimeout() : Duration.ofSeconds(timeout),
-                experimental);
+                experimental, staticSizing);
     }
 
     /** {@code value} as a table, or an error naming {@code [parent.name]}. */

@@ -71,6 +71,7 @@ public record KataConfig(QemuConfig hypervisor, AgentConfig agent, RuntimeConfig
             params.add(extraKernelParams.trim());
         }
         return new VmConfig(sandboxId, stateDir, q.path(), q.kernel(), q.initrd(), q.image(), q.machineType(),
-                String.join(" ", params), vcpus, maxVcpus, memory, fs, q.accelerator(), q.enableDebug());
+                String.join(" ", params), vcpus, maxVcpus, memory, fs, q.accelerator(), q.enableDebug(), List.of(), null,
+                q.memoryOptions());
     }
 }

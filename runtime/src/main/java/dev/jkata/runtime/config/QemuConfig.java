@@ -1,6 +1,7 @@
 package dev.jkata.runtime.config;
 
 import dev.jkata.hypervisor.AcceleratorChoice;
+import dev.jkata.hypervisor.MemoryOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -27,6 +28,8 @@ import java.util.Objects;
  * @param validVirtioFsDaemonPaths {@code valid_virtio_fs_daemon_paths}: globs for the daemon annotation
  * @param enableDebug {@code enable_debug}: kernel and QEMU debug output
  * @param accelerator jkata's own {@code accelerator} key: {@code auto}, {@code kvm} or {@code tcg}
+ * @param reclaimGuestFreedMemory {@code reclaim_guest_freed_memory}: a virtio-balloon with free page reporting
+ * @param tcgTbSizeMiB jkata's own {@code tcg_tb_size}: QEMU's TCG code buffer in MiB, 0 = jkata's default
  */
 public record QemuConfig(
         Path path,
@@ -46,7 +49,9 @@ public record QemuConfig(
         List<String> validHypervisorPaths,
         List<String> validVirtioFsDaemonPaths,
         boolean enableDebug,
-        AcceleratorChoice accelerator) {
+        AcceleratorChoice accelerator,
+        boolean reclaimGuestFreedMemory,
+        int tcgTbSizeMiB) {
 
     public static final Path DEFAULT_PATH = Path.of("/usr/bin/qemu-system-x86_64");
     public static final Path DEFAULT_KERNEL = Path.of("/opt/kata/share/kata-containers/vmlinux.container");
@@ -76,7 +81,12 @@ public record QemuConfig(
     public static QemuConfig defaults() {
         return new QemuConfig(DEFAULT_PATH, DEFAULT_KERNEL, DEFAULT_INITRD, null, "", "", 1, 0, DEFAULT_MEMORY_MIB,
                 SharedFsType.VIRTIO_FS, DEFAULT_VIRTIOFSD, "auto", List.of(), List.of(), List.of(), List.of(),
-                false, AcceleratorChoice.AUTO);
+                false, AcceleratorChoice.AUTO, false, 0);
+    }
+
+    /** The host memory options for the VM ({@code reclaim_guest_freed_memory}, {@code tcg_tb_size}). */
+    public MemoryOptions memoryOptions() {
+        return new MemoryOptions(reclaimGuestFreedMemory, tcgTbSizeMiB);
     }
 
     public Builder toBuilder() {
@@ -103,6 +113,8 @@ public record QemuConfig(
         public List<String> validVirtioFsDaemonPaths;
         public boolean enableDebug;
         public AcceleratorChoice accelerator;
+        public boolean reclaimGuestFreedMemory;
+        public int tcgTbSizeMiB;
 
         private Builder(QemuConfig c) {
             path = c.path;
@@ -123,12 +135,15 @@ public record QemuConfig(
             validVirtioFsDaemonPaths = c.validVirtioFsDaemonPaths;
             enableDebug = c.enableDebug;
             accelerator = c.accelerator;
+            reclaimGuestFreedMemory = c.reclaimGuestFreedMemory;
+            tcgTbSizeMiB = c.tcgTbSizeMiB;
         }
 
         public QemuConfig build() {
             return new QemuConfig(path, kernel, initrd, image, machineType, kernelParams, defaultVcpus,
                     defaultMaxVcpus, defaultMemoryMiB, sharedFs, virtioFsDaemon, virtioFsCache, virtioFsExtraArgs,
-                    enableAnnotations, validHypervisorPaths, validVirtioFsDaemonPaths, enableDebug, accelerator);
+                    enableAnnotations, validHypervisorPaths, validVirtioFsDaemonPaths, enableDebug, accelerator,
+                    reclaimGuestFreedMemory, tcgTbSizeMiB);
         }
     }
 }

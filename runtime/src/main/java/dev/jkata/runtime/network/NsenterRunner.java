@@ -38,8 +38,11 @@ public final class NsenterRunner implements CommandRunner {
 
     @Override
     public String run(List<String> argv) throws NetworkException {
-        List<String> cmd = commandLine(argv);
-        String shown = String.join(" ", argv) + " (in " + netns + ")";
+        return execute(commandLine(argv), String.join(" ", argv) + " (in " + netns + ")");
+    }
+
+    /** Runs a command line, returning its standard output; {@code shown} names it in errors. */
+    static String execute(List<String> cmd, String shown) throws NetworkException {
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
@@ -64,7 +67,7 @@ public final class NsenterRunner implements CommandRunner {
         return out;
     }
 
-    private static String tool(String name) throws NetworkException {
+    static String tool(String name) throws NetworkException {
         if (name.contains("/")) {
             return name;
         }

@@ -4,12 +4,14 @@ import dev.jkata.hypervisor.NetDevice;
 import dev.jkata.hypervisor.VmConfig;
 import dev.jkata.runtime.agent.AgentClient;
 import dev.jkata.runtime.agent.AgentException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A sandbox's network on the host ({@code internetworking_model = "tcfilter"}): the endpoints of the
@@ -27,21 +29,33 @@ public final class PodNetwork {
     private record Plumbed(Endpoint endpoint, String tap, NetDevice.Tap device) {
     }
 
+    /** Where namespaces made for sandboxes live ({@code ip netns} names). */
+    static final Path NETNS_DIR = Path.of("/run/netns");
+    /** Name prefix of the namespaces made for sandboxes. */
+    static final String NETNS_PREFIX = "jkata-";
+
     private final String sandboxId;
     private final Optional<Path> netns;
+    private final NetworkTools tools;
     private final CommandRunner runner;
     private final List<Plumbed> plumbed;
+    /** The namespace was made for this sandbox and still exists. */
+    private boolean netnsCreated;
 
-    private PodNetwork(String sandboxId, Optional<Path> netns, CommandRunner runner, List<Plumbed> plumbed) {
+    private PodNetwork(String sandboxId, Optional<Path> netns, boolean netnsCreated, NetworkTools tools,
+            List<Plumbed> plumbed) {
         this.sandboxId = sandboxId;
         this.netns = netns;
-        this.runner = runner;
+        this.netnsCreated = netnsCreated;
+        this.tools = tools;
+        this.runner = netns.isPresent() ? tools.inNetns().apply(netns.get()) : argv -> "";
         this.plumbed = plumbed;
     }
 
     /** No network: no devices, nothing to configure or tear down. */
     public static PodNetwork none(String sandboxId) {
-        return new PodNetwork(sandboxId, Optional.empty(), argv -> "", new ArrayList<>());
+        return new PodNetwork(sandboxId, Optional.empty(), false,
+                new NetworkTools(p -> argv -> "", argv -> "", p -> false), new ArrayList<>());
     }
 
     /**
@@ -51,31 +65,46 @@ public final class PodNetwork {
      *     fails; whatever was already plumbed has been removed again
      */
     public static PodNetwork setUp(String sandboxId, NetworkSpec spec) throws NetworkException {
-        Objects.requireNonNull(spec, "spec");
-        if (spec.netns().isPresent() && !Files.exists(spec.netns().get())) {
-            throw new NetworkException("sandbox " + sandboxId + ": network namespace " + spec.netns().get()
-                    + ": not found");
-        }
-        CommandRunner runner = spec.netns().<CommandRunner>map(NsenterRunner::new).orElse(argv -> "");
-        return setUp(sandboxId, spec, runner);
+        return setUp(sandboxId, spec, NetworkTools.real(), state -> { });
     }
 
-    /** {@link #setUp(String, NetworkSpec)} with another command runner (tests). */
-    static PodNetwork setUp(String sandboxId, NetworkSpec spec, CommandRunner runner) throws NetworkException {
+    /**
+     * As {@link #setUp(String, NetworkSpec)} with other tools, telling {@code recorder} what is about to
+     * be made before it is made (the namespace, then each endpoint's tap and qdisc), so that a record
+     * saved from it lets {@link #cleanUp} undo a set-up interrupted by a crash.
+     */
+    public static PodNetwork setUp(String sandboxId, NetworkSpec spec, NetworkTools tools,
+            Consumer<NetworkState> recorder) throws NetworkException {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(tools, "tools");
+        Objects.requireNonNull(recorder, "recorder");
         if (spec.disableNewNetns() && spec.model() != InternetworkingModel.NONE) {
             throw new NetworkException("sandbox " + sandboxId + ": disable_new_netns = true works only with "
                     + "internetworking_model = \"none\", got \"" + spec.model().key() + "\"");
         }
-        switch (spec.model()) {
-            case NONE -> {
-                LOG.log(System.Logger.Level.INFO, "sandbox {0}: internetworking_model = none, no network devices",
-                        sandboxId);
-                return none(sandboxId);
-            }
-            case MACVTAP -> throw new NetworkException("sandbox " + sandboxId
+        if (spec.model() == InternetworkingModel.MACVTAP) {
+            throw new NetworkException("sandbox " + sandboxId
                     + ": internetworking_model = \"macvtap\" is not supported; use \"tcfilter\" or \"none\"");
-            case TCFILTER -> {
+        }
+        if (spec.newNetns()) {
+            return createNetns(sandboxId, tools, recorder);
+        }
+        boolean owned = spec.netnsOwned();
+        if (owned) {
+            Path ns = spec.netns().orElseThrow();
+            if (!tools.netnsExists().test(ns)) {
+                throw new NetworkException("sandbox " + sandboxId + ": network namespace " + ns
+                        + ": not found (no such file, or no namespace mounted on it)");
             }
+            recorder.accept(new NetworkState(ns, true, List.of()));
+            if (spec.model() == InternetworkingModel.NONE) {
+                return new PodNetwork(sandboxId, spec.netns(), true, tools, new ArrayList<>());
+            }
+        }
+        if (spec.model() == InternetworkingModel.NONE) {
+            LOG.log(System.Logger.Level.INFO, "sandbox {0}: internetworking_model = none, no network devices",
+                    sandboxId);
+            return none(sandboxId);
         }
         if (spec.netns().isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "sandbox {0}: the spec names no network namespace path, no network "
@@ -83,10 +112,17 @@ public final class PodNetwork {
             return none(sandboxId);
         }
         Path ns = spec.netns().get();
-        List<Endpoint> endpoints = NetnsScanner.scan(runner);
-        PodNetwork net = new PodNetwork(sandboxId, spec.netns(), runner, new ArrayList<>());
+        if (!tools.netnsExists().test(ns)) {
+            throw new NetworkException("sandbox " + sandboxId + ": network namespace " + ns
+                    + ": not found (no such file, or no namespace mounted on it)");
+        }
+        PodNetwork net = new PodNetwork(sandboxId, spec.netns(), owned, tools, new ArrayList<>());
         try {
+            List<Endpoint> endpoints = NetnsScanner.scan(net.runner);
             for (Endpoint e : endpoints) {
+                List<NetworkState.Link> intended = new ArrayList<>(net.links());
+                intended.add(new NetworkState.Link(e.name(), TcFilter.tapName(net.plumbed.size())));
+                recorder.accept(new NetworkState(ns, owned, intended));
                 net.plumb(e);
             }
         } catch (NetworkException e) {
@@ -99,6 +135,46 @@ public final class PodNetwork {
         return net;
     }
 
+    /** {@link #setUp(String, NetworkSpec)} with one command runner for every namespace (tests). */
+    static PodNetwork setUp(String sandboxId, NetworkSpec spec, CommandRunner runner) throws NetworkException {
+        return setUp(sandboxId, spec, new NetworkTools(p -> runner, runner, p -> true), state -> { });
+    }
+
+    /** The namespace made for a sandbox whose spec names none. */
+    static Path netnsFor(String sandboxId) {
+        return NETNS_DIR.resolve(NETNS_PREFIX + sandboxId);
+    }
+
+    private static PodNetwork createNetns(String sandboxId, NetworkTools tools, Consumer<NetworkState> recorder)
+            throws NetworkException {
+        Path ns = netnsFor(sandboxId);
+        recorder.accept(new NetworkState(ns, true, List.of()));
+        try {
+            tools.host().run(List.of("ip", "netns", "add", ns.getFileName().toString()));
+        } catch (NetworkException e) {
+            throw new NetworkException("sandbox " + sandboxId + ": creating network namespace " + ns + ": "
+                    + e.getMessage(), e);
+        }
+        LOG.log(System.Logger.Level.INFO, "sandbox {0}: the spec names no network namespace; made {1} for the VM",
+                sandboxId, ns);
+        return new PodNetwork(sandboxId, Optional.of(ns), true, tools, new ArrayList<>());
+    }
+
+    /**
+     * What this network made, for the sandbox's saved state; empty when it made nothing (or after
+     * {@link #tearDown}).
+     */
+    public Optional<NetworkState> state() {
+        if (netns.isEmpty() || (!netnsCreated && plumbed.isEmpty())) {
+            return Optional.empty();
+        }
+        return Optional.of(new NetworkState(netns.get(), netnsCreated, links()));
+    }
+
+    private List<NetworkState.Link> links() {
+        return plumbed.stream().map(p -> new NetworkState.Link(p.endpoint().name(), p.tap())).toList();
+    }
+
     /** The endpoints the VM took over, in namespace order. */
     public List<Endpoint> endpoints() {
         return plumbed.stream().map(Plumbed::endpoint).toList();
@@ -109,9 +185,9 @@ public final class PodNetwork {
         return plumbed.stream().<NetDevice>map(Plumbed::device).toList();
     }
 
-    /** The namespace QEMU must run in: the pod's, when there is at least one device. */
+    /** The namespace QEMU must run in: the pod's when there is at least one device, or the one made for it. */
     public Optional<Path> vmNetns() {
-        return plumbed.isEmpty() ? Optional.empty() : netns;
+        return plumbed.isEmpty() && !netnsCreated ? Optional.empty() : netns;
     }
 
     /** {@code config} with this network's devices and namespace. */
@@ -158,14 +234,77 @@ public final class PodNetwork {
     }
 
     /**
-     * Removes the tc qdiscs and taps (newest first). A namespace that is already gone (CNI DEL ran) has
-     * nothing left to remove. Idempotent.
+     * Removes the tc qdiscs and taps (newest first), then the namespace if it was made for the sandbox. A
+     * namespace that is already gone (CNI DEL ran) has nothing left to remove. Idempotent; after a failure
+     * {@link #state()} still names what is left.
      *
      * @throws NetworkException naming every command that failed
      */
     public void tearDown() throws NetworkException {
+        Optional<NetworkState> state = state();
+        if (state.isEmpty()) {
+            return;
+        }
+        cleanUp(sandboxId, state.get(), tools); // on failure the state stays, for the sandbox's record and a retry
+        plumbed.clear();
+        netnsCreated = false;
+    }
+
+    /**
+     * Undoes what {@code state} records, from the record alone (the sandbox's owner may be gone): in the
+     * namespace, the ingress qdisc (with its redirect filter) of every recorded interface and every
+     * recorded tap (endpoints are recorded before they are plumbed, so a crash half-way is covered; taps
+     * of another sandbox in the same namespace are left alone); then the namespace itself when it was
+     * made for the sandbox. What is already gone is skipped. Idempotent.
+     *
+     * @throws NetworkException naming every command that failed
+     */
+    public static void cleanUp(String sandboxId, NetworkState state, NetworkTools tools) throws NetworkException {
         List<String> failed = new ArrayList<>();
-        tearDown(failed);
+        Path ns = state.netns();
+        if (!tools.netnsExists().test(ns)) {
+            LOG.log(System.Logger.Level.DEBUG, "sandbox {0}: network namespace {1} is gone, nothing to tear down",
+                    sandboxId, ns);
+            return;
+        }
+        CommandRunner in = tools.inNetns().apply(ns);
+        try {
+            Set<String> links = new LinkedHashSet<>();
+            for (IpJson.Link l : IpJson.links(in.run(List.of("ip", "-j", "link", "show")))) {
+                links.add(l.name());
+            }
+            Set<String> taps = new LinkedHashSet<>();
+            for (NetworkState.Link link : state.links().reversed()) {
+                String veth = link.veth();
+                try {
+                    if (links.contains(veth) && IpJson.hasIngressQdisc(
+                            in.run(List.of("tc", "-j", "qdisc", "show", "dev", veth)))) {
+                        in.run(TcFilter.unplumb(veth, link.tap()).get(0));
+                    }
+                } catch (NetworkException ex) {
+                    failed.add(ex.getMessage());
+                }
+                taps.add(link.tap());
+            }
+            for (String tap : taps) {
+                try {
+                    if (links.contains(tap)) {
+                        in.run(List.of("ip", "link", "del", "dev", tap));
+                    }
+                } catch (NetworkException ex) {
+                    failed.add(ex.getMessage());
+                }
+            }
+        } catch (NetworkException ex) {
+            failed.add(ex.getMessage());
+        }
+        if (state.netnsCreated()) {
+            try {
+                tools.host().run(List.of("ip", "netns", "del", ns.getFileName().toString()));
+            } catch (NetworkException ex) {
+                failed.add(ex.getMessage());
+            }
+        }
         if (!failed.isEmpty()) {
             throw new NetworkException("sandbox " + sandboxId + ": network tear-down: " + String.join("; ", failed));
         }
@@ -205,52 +344,11 @@ public final class PodNetwork {
         }
     }
 
-    private void tearDown(List<String> failed) {
-        if (plumbed.isEmpty()) {
-            return;
-        }
-        if (netns.isPresent() && !Files.exists(netns.get()) && runner instanceof NsenterRunner) {
-            LOG.log(System.Logger.Level.DEBUG, "sandbox {0}: network namespace {1} is gone, nothing to tear down",
-                    sandboxId, netns.get());
-            plumbed.clear();
-            return;
-        }
-        java.util.Set<String> links;
-        try {
-            links = new java.util.HashSet<>();
-            for (IpJson.Link l : IpJson.links(runner.run(List.of("ip", "-j", "link", "show")))) {
-                links.add(l.name());
-            }
-        } catch (NetworkException ex) {
-            failed.add(ex.getMessage());
-            return;
-        }
-        for (Plumbed p : plumbed.reversed()) {
-            String veth = p.endpoint().name();
-            try {
-                if (links.contains(veth) && IpJson.hasIngressQdisc(
-                        runner.run(List.of("tc", "-j", "qdisc", "show", "dev", veth)))) {
-                    runner.run(TcFilter.unplumb(veth, p.tap()).get(0));
-                }
-            } catch (NetworkException ex) {
-                failed.add(ex.getMessage());
-            }
-            try {
-                if (links.contains(p.tap())) {
-                    runner.run(TcFilter.unplumb(veth, p.tap()).get(1));
-                }
-            } catch (NetworkException ex) {
-                failed.add(ex.getMessage());
-            }
-        }
-        plumbed.clear();
-    }
-
     private void tearDownQuietly(Exception failure) {
-        List<String> failed = new ArrayList<>();
-        tearDown(failed);
-        for (String f : failed) {
-            failure.addSuppressed(new NetworkException(f));
+        try {
+            tearDown();
+        } catch (NetworkException e) {
+            failure.addSuppressed(e);
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.jkata.proto.agent.LinuxNamespace;
 import dev.jkata.proto.agent.Mount;
 import dev.jkata.proto.agent.Root;
 import dev.jkata.proto.agent.Spec;
+import dev.jkata.proto.agent.Storage;
 import dev.jkata.runtime.oci.OciBundle;
 import dev.jkata.runtime.state.SandboxCleaner;
 import dev.jkata.runtime.storage.LinuxMounter;
@@ -16,13 +17,18 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Makes a container's files visible in the guest through the sandbox's shared directory: mounts
  * the rootfs at {@code <shared>/<cid>/rootfs}, bind-mounts host files and directories of the spec's
- * bind mounts under {@code <shared>/<cid>/mounts/}, and rewrites the spec to the guest paths.
+ * bind mounts under {@code <shared>/<cid>/mounts/}, and rewrites the spec to the guest paths (keeping
+ * each mount's options, so a read-only bind stays read-only for crun). Memory-backed emptyDirs and the
+ * pod's {@code /dev/shm} become guest-local storage instead ({@link GuestVolumes}).
  * Every mount registers its undo step.
  */
 final class ContainerStorage {
@@ -41,8 +47,9 @@ final class ContainerStorage {
      *
      * @param guestSpec the spec to send in CreateContainer
      * @param mounts host mount points made, in mount order
+     * @param storages guest-local storages the agent must mount for it (emptyDir tmpfs, sandbox shm)
      */
-    record Prepared(Spec guestSpec, List<Path> mounts) {
+    record Prepared(Spec guestSpec, List<Path> mounts, List<Storage> storages) {
     }
 
     private ContainerStorage() {
@@ -50,6 +57,11 @@ final class ContainerStorage {
 
     static Prepared prepare(String cid, OciBundle bundle, List<RootfsMount> rootfs, Path sharedDir, Mounter mounter,
             Undo undo) throws SandboxException {
+        return prepare(cid, bundle, rootfs, sharedDir, mounter, undo, new GuestVolumes());
+    }
+
+    static Prepared prepare(String cid, OciBundle bundle, List<RootfsMount> rootfs, Path sharedDir, Mounter mounter,
+            Undo undo, GuestVolumes volumes) throws SandboxException {
         Path dir = sharedDir.resolve(cid);
         try {
             Files.createDirectory(dir);
@@ -70,8 +82,15 @@ final class ContainerStorage {
         guest.setRoot(Root.newBuilder()
                 .setPath(GUEST_SHARED + cid + "/rootfs")
                 .setReadonly(spec.hasRoot() && spec.getRoot().getReadonly()));
+        Map<String, Storage> storages = new LinkedHashMap<>();
         for (int i = 0; i < spec.getMountsCount(); i++) {
             Mount m = spec.getMounts(i);
+            Optional<GuestVolumes.Local> local = volumes.of(m);
+            if (local.isPresent()) {
+                guest.addMounts(local.get().guestMount());
+                storages.putIfAbsent(local.get().storage().getMountPoint(), local.get().storage());
+                continue;
+            }
             if (!isSharedBind(m)) {
                 guest.addMounts(m);
                 continue;
@@ -84,7 +103,7 @@ final class ContainerStorage {
         if (spec.hasLinux()) {
             guest.setLinux(guestLinux(spec.getLinux()));
         }
-        return new Prepared(guest.build(), List.copyOf(mounts));
+        return new Prepared(guest.build(), List.copyOf(mounts), List.copyOf(storages.values()));
     }
 
     private static void mountRootfs(String cid, OciBundle bundle, List<RootfsMount> rootfs, Path rootDir,

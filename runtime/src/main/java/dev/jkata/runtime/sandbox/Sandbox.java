@@ -3,16 +3,16 @@ package dev.jkata.runtime.sandbox;
 import dev.jkata.hypervisor.Accelerator;
 import dev.jkata.hypervisor.Hypervisor;
 import dev.jkata.hypervisor.HypervisorException;
-import dev.jkata.hypervisor.SharedFs;
 import dev.jkata.hypervisor.VirtualMachine;
-import dev.jkata.hypervisor.VmConfig;
 import dev.jkata.proto.agent.CreateContainerRequest;
 import dev.jkata.proto.agent.CreateSandboxRequest;
 import dev.jkata.proto.agent.KernelModule;
 import dev.jkata.runtime.agent.AgentClient;
 import dev.jkata.runtime.agent.AgentException;
 import dev.jkata.runtime.agent.AgentTimeouts;
+import dev.jkata.runtime.config.SharedFsType;
 import dev.jkata.runtime.network.NetworkSpec;
+import dev.jkata.runtime.network.NetworkTools;
 import dev.jkata.runtime.network.PodNetwork;
 import dev.jkata.runtime.oci.OciBundle;
 import dev.jkata.runtime.state.ContainerState;
@@ -72,6 +72,8 @@ public final class Sandbox implements AutoCloseable {
     private final AgentClient agent;
     private final Mounter mounter;
     private final long virtiofsdPid;
+    private final PodNetwork network;
+    private final GuestVolumes volumes = new GuestVolumes();
     private final List<SandboxListener> listeners = new CopyOnWriteArrayList<>();
     /** Guards {@link #containers}, {@link #stopped}, {@link #teardown} and state-file writes. */
     private final Object lock = new Object();
@@ -85,7 +87,7 @@ public final class Sandbox implements AutoCloseable {
     private boolean stopped;
 
     private Sandbox(String id, SandboxConfig config, Path stateDir, Path sharedDir, VirtualMachine vm,
-            AgentClient agent, Mounter mounter, long virtiofsdPid, Undo teardown) {
+            AgentClient agent, Mounter mounter, long virtiofsdPid, PodNetwork network, Undo teardown) {
         this.id = id;
         this.config = config;
         this.stateDir = stateDir;
@@ -94,6 +96,7 @@ public final class Sandbox implements AutoCloseable {
         this.agent = agent;
         this.mounter = mounter;
         this.virtiofsdPid = virtiofsdPid;
+        this.network = network;
         this.teardown = teardown;
     }
 
@@ -133,6 +136,12 @@ public final class Sandbox implements AutoCloseable {
      */
     public static Sandbox create(String id, SandboxConfig config, Hypervisor hypervisor, String hostname,
             Mounter mounter, NetworkSpec network) throws SandboxException {
+        return create(id, config, hypervisor, hostname, mounter, network, NetworkTools.real());
+    }
+
+    /** As above, with other network tools (tests). */
+    static Sandbox create(String id, SandboxConfig config, Hypervisor hypervisor, String hostname,
+            Mounter mounter, NetworkSpec network, NetworkTools tools) throws SandboxException {
         Objects.requireNonNull(network, "network");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(hypervisor, "hypervisor");
@@ -157,22 +166,25 @@ public final class Sandbox implements AutoCloseable {
             Files.createDirectory(sharedBase);
             undo.push("remove " + sharedBase, () -> SandboxCleaner.removeTree(sharedBase, mounter));
             Files.createDirectory(sharedDir);
-            if (config.sharedFs() != SandboxConfig.SharedFsType.NONE) {
+            if (config.sharedFs() != SharedFsType.NONE) {
                 mounter.makeSharedMountPoint(sharedDir);
                 undo.push("unmount " + sharedDir, () -> mounter.unmountAllUnder(sharedDir));
             }
-            save(new SandboxState(SandboxState.SCHEMA_VERSION, id, stateDir, sharedDir, 0, 0,
-                    ProcessHandle.current().pid(), null, List.of()));
+            SandboxState initial = new SandboxState(SandboxState.SCHEMA_VERSION, id, stateDir, sharedDir, 0, 0,
+                    ProcessHandle.current().pid(), null, List.of());
+            save(initial);
 
-            // pod network (dev.jkata.runtime.network): taps + tc in the pod netns, torn down after the VM stops
-            PodNetwork podNetwork = PodNetwork.setUp(id, network);
+            // pod network (dev.jkata.runtime.network): taps + tc in the pod netns (or a netns made for the VM),
+            // recorded in state.json before each step so SandboxCleaner can undo it; torn down after the VM stops
+            PodNetwork podNetwork = PodNetwork.setUp(id, network, tools,
+                    made -> saveQuietly(initial.withNetwork(made)));
             undo.push("tear down the network of " + id, podNetwork::tearDown);
-            VirtualMachine vm = hypervisor.start(podNetwork.applyTo(vmConfig(id, config, stateDir, sharedDir)));
+            VirtualMachine vm = hypervisor.start(podNetwork.applyTo(config.vmConfigOf(id, stateDir, sharedDir)));
             undo.push("stop VM " + id, () -> stopVm(vm));
-            long virtiofsdPid = config.sharedFs() == SandboxConfig.SharedFsType.VIRTIO_FS
+            long virtiofsdPid = config.sharedFs() == SharedFsType.VIRTIO_FS
                     ? findVirtiofsd(stateDir, vm.pid()) : 0;
             save(new SandboxState(SandboxState.SCHEMA_VERSION, id, stateDir, sharedDir, vm.pid(), virtiofsdPid,
-                    ProcessHandle.current().pid(), null, List.of()));
+                    ProcessHandle.current().pid(), null, List.of(), podNetwork.state().orElse(null)));
 
             AgentClient agent = AgentClient.connect(vm.agentEndpoint(), dialTimeouts(config, vm), vm);
             undo.push("close agent connection", agent::close);
@@ -189,7 +201,8 @@ public final class Sandbox implements AutoCloseable {
             podNetwork.configureGuest(agent); // interfaces, routes, neighbours: before CreateSandbox, as upstream
             agent.createSandbox(request.build());
 
-            Sandbox sandbox = new Sandbox(id, config, stateDir, sharedDir, vm, agent, mounter, virtiofsdPid, undo);
+            Sandbox sandbox = new Sandbox(id, config, stateDir, sharedDir, vm, agent, mounter, virtiofsdPid, podNetwork,
+                    undo);
             vm.exited().whenComplete((code, error) -> sandbox.onVmExit(code == null ? -1 : code));
             sandbox.persist();
             LOG.log(System.Logger.Level.INFO, "sandbox {0} is up: VM pid {1} ({2})", id, vm.pid(), vm.accelerator());
@@ -203,7 +216,7 @@ public final class Sandbox implements AutoCloseable {
             unwind(undo, stateDir, mounter, failure);
             throw failure;
         } catch (AgentException e) {
-            String vmm = config.hypervisorPath().getFileName().toString();
+            String vmm = config.vm().hypervisorPath().getFileName().toString();
             SandboxException failure = new SandboxException(e.code(), "sandbox " + id + " (" + vmm + "): "
                     + e.getMessage(), e);
             unwind(undo, stateDir, mounter, failure);
@@ -285,7 +298,7 @@ public final class Sandbox implements AutoCloseable {
             throws SandboxException {
         checkId("container", containerId);
         Objects.requireNonNull(bundle, "bundle");
-        if (config.sharedFs() == SandboxConfig.SharedFsType.NONE) {
+        if (config.sharedFs() == SharedFsType.NONE) {
             throw new SandboxException(Code.FAILED_PRECONDITION, "container " + containerId
                     + ": shared_fs = \"none\" cannot carry a container rootfs into the guest");
         }
@@ -299,11 +312,12 @@ public final class Sandbox implements AutoCloseable {
         Undo undo = new Undo();
         try {
             ContainerStorage.Prepared prepared = ContainerStorage.prepare(containerId, bundle,
-                    rootfs == null ? List.of() : rootfs, sharedDir, mounter, undo);
+                    rootfs == null ? List.of() : rootfs, sharedDir, mounter, undo, volumes);
             try {
                 agent.createContainer(CreateContainerRequest.newBuilder()
                         .setContainerId(containerId)
                         .setExecId(containerId)
+                        .addAllStorages(prepared.storages()) // guest tmpfs of emptyDirs / shm, shared by mount point
                         .setOCI(prepared.guestSpec())
                         .build());
             } catch (AgentException e) {
@@ -439,7 +453,8 @@ public final class Sandbox implements AutoCloseable {
             }
             try {
                 save(new SandboxState(SandboxState.SCHEMA_VERSION, id, stateDir, sharedDir,
-                        vmAlive() ? vm.pid() : 0, virtiofsdPid, ProcessHandle.current().pid(), null, list));
+                        vmAlive() ? vm.pid() : 0, virtiofsdPid, ProcessHandle.current().pid(), null, list,
+                        network.state().orElse(null)));
             } catch (SandboxException e) {
                 LOG.log(System.Logger.Level.WARNING, e.getMessage(), e);
             }
@@ -481,18 +496,6 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    static VmConfig vmConfig(String id, SandboxConfig config, Path stateDir, Path sharedDir) {
-        SharedFs fs = switch (config.sharedFs()) {
-            case VIRTIO_FS -> new SharedFs.VirtioFs(sharedDir, SHARED_TAG, config.virtiofsDaemon(),
-                    config.virtiofsCache(), config.virtiofsExtraArgs());
-            case VIRTIO_9P -> new SharedFs.Virtio9p(sharedDir, SHARED_TAG);
-            case NONE -> new SharedFs.None();
-        };
-        return new VmConfig(id, stateDir, config.hypervisorPath(), config.kernel(), config.initrd(), config.image(),
-                config.machineType(), config.fullKernelParams(), config.vcpus(), config.maxVcpus(),
-                config.memoryMiB(), fs, config.accelerator(), config.hypervisorDebug());
-    }
-
     /**
      * The agent deadlines for this VM. Kata's dial_timeout is sized for KVM; a TCG guest boots
      * several times slower (tens of seconds on a loaded host), so it gets at least {@link #TCG_MIN_DIAL}.
@@ -526,6 +529,14 @@ public final class Sandbox implements AutoCloseable {
             StateStore.save(state);
         } catch (StateException e) {
             throw new SandboxException(Code.INTERNAL, e.getMessage(), e);
+        }
+    }
+
+    private static void saveQuietly(SandboxState state) {
+        try {
+            StateStore.save(state);
+        } catch (StateException e) {
+            LOG.log(System.Logger.Level.WARNING, e.getMessage(), e);
         }
     }
 

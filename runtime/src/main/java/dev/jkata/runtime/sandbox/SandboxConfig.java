@@ -1,10 +1,11 @@
 package dev.jkata.runtime.sandbox;
 
-import dev.jkata.hypervisor.AcceleratorChoice;
+import dev.jkata.hypervisor.SharedFs;
+import dev.jkata.hypervisor.VmConfig;
 import dev.jkata.runtime.agent.AgentTimeouts;
+import dev.jkata.runtime.config.SharedFsType;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -12,22 +13,10 @@ import java.util.Objects;
  * the orchestration does not depend on the TOML layer. Front ends build it with
  * {@link SandboxConfigs#from(dev.jkata.runtime.config.KataConfig)} or directly.
  *
- * @param hypervisorPath VMM binary ({@code [hypervisor.qemu] path})
- * @param kernel guest kernel
- * @param initrd guest initrd, or null
- * @param image guest image, or null
- * @param machineType machine type; blank = choose for the accelerator
- * @param kernelParams extra kernel parameters
- * @param vcpus boot vCPUs ({@code default_vcpus})
- * @param maxVcpus maximum vCPUs (0 = vcpus)
- * @param memoryMiB guest memory ({@code default_memory})
- * @param sharedFs how the shared directory reaches the guest ({@code shared_fs})
- * @param virtiofsDaemon virtiofsd binary ({@code virtio_fs_daemon})
- * @param virtiofsCache virtiofsd cache mode ({@code virtio_fs_cache})
- * @param virtiofsExtraArgs extra virtiofsd arguments ({@code virtio_fs_extra_args})
- * @param accelerator KVM, TCG or probe
- * @param hypervisorDebug {@code [hypervisor.qemu] enable_debug}
- * @param agentDebug {@code [agent.kata] enable_debug}: adds {@code agent.log=debug} to the kernel line
+ * @param vm the VM every sandbox of this configuration gets, as {@code KataConfig.toVmConfig} maps it:
+ *     VMM, kernel, initrd/image, machine, kernel parameters (the agent's included), sizes, shared
+ *     filesystem, accelerator, memory options. Its id, state directory and shared directory are
+ *     placeholders: {@link #vmConfigOf} puts in a sandbox's own. Without network devices.
  * @param agentTimeouts agent deadlines ({@code dial_timeout} …)
  * @param runRoot parent of sandbox state directories ({@code /run/kata-containers})
  * @param sharedRoot parent of sandbox shared directories ({@code /run/kata-containers/shared/sandboxes})
@@ -35,22 +24,7 @@ import java.util.Objects;
  *     kernel_modules}: {@code "name param=value …"} each)
  */
 public record SandboxConfig(
-        Path hypervisorPath,
-        Path kernel,
-        Path initrd,
-        Path image,
-        String machineType,
-        String kernelParams,
-        int vcpus,
-        int maxVcpus,
-        int memoryMiB,
-        SharedFsType sharedFs,
-        Path virtiofsDaemon,
-        String virtiofsCache,
-        List<String> virtiofsExtraArgs,
-        AcceleratorChoice accelerator,
-        boolean hypervisorDebug,
-        boolean agentDebug,
+        VmConfig vm,
         AgentTimeouts agentTimeouts,
         Path runRoot,
         Path sharedRoot,
@@ -61,50 +35,8 @@ public record SandboxConfig(
     /** Where Kata keeps per-sandbox shared directories. */
     public static final Path DEFAULT_SHARED_ROOT = Path.of("/run/kata-containers/shared/sandboxes");
 
-    /** The shared filesystem types of Kata's {@code shared_fs} key that we support. */
-    public enum SharedFsType {
-        VIRTIO_FS("virtio-fs"), VIRTIO_9P("virtio-9p"), NONE("none");
-
-        private final String key;
-
-        SharedFsType(String key) {
-            this.key = key;
-        }
-
-        /** The TOML spelling. */
-        public String key() {
-            return key;
-        }
-
-        /**
-         * Parses Kata's spelling ({@code virtio-fs}, {@code virtio-9p}, {@code none}).
-         *
-         * @throws IllegalArgumentException naming the value and the accepted ones
-         */
-        public static SharedFsType parse(String value) {
-            String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
-            for (SharedFsType t : values()) {
-                if (t.key.equals(v)) {
-                    return t;
-                }
-            }
-            throw new IllegalArgumentException("shared_fs: expected one of \"virtio-fs\", \"virtio-9p\", \"none\", got \""
-                    + value + "\"");
-        }
-    }
-
     public SandboxConfig {
-        Objects.requireNonNull(hypervisorPath, "hypervisorPath");
-        Objects.requireNonNull(kernel, "kernel");
-        machineType = machineType == null ? "" : machineType;
-        kernelParams = kernelParams == null ? "" : kernelParams;
-        sharedFs = sharedFs == null ? SharedFsType.VIRTIO_FS : sharedFs;
-        if (sharedFs == SharedFsType.VIRTIO_FS && virtiofsDaemon == null) {
-            throw new IllegalArgumentException("virtio_fs_daemon: required when shared_fs = \"virtio-fs\"");
-        }
-        virtiofsCache = virtiofsCache == null || virtiofsCache.isBlank() ? "auto" : virtiofsCache;
-        virtiofsExtraArgs = virtiofsExtraArgs == null ? List.of() : List.copyOf(virtiofsExtraArgs);
-        accelerator = accelerator == null ? AcceleratorChoice.AUTO : accelerator;
+        Objects.requireNonNull(vm, "vm");
         agentTimeouts = agentTimeouts == null ? AgentTimeouts.DEFAULT : agentTimeouts;
         runRoot = runRoot == null ? DEFAULT_RUN_ROOT : runRoot;
         sharedRoot = sharedRoot == null ? DEFAULT_SHARED_ROOT : sharedRoot;
@@ -116,11 +48,27 @@ public record SandboxConfig(
         }
     }
 
+    /** How the shared directory reaches the guest ({@code shared_fs}). */
+    public SharedFsType sharedFs() {
+        return switch (vm.sharedFs()) {
+            case SharedFs.VirtioFs v -> SharedFsType.VIRTIO_FS;
+            case SharedFs.Virtio9p v -> SharedFsType.VIRTIO_9P;
+            case SharedFs.None n -> SharedFsType.NONE;
+        };
+    }
+
     /** A copy with other state roots (tests keep their sandboxes under a temporary directory). */
     public SandboxConfig withRoots(Path newRunRoot, Path newSharedRoot) {
-        return new SandboxConfig(hypervisorPath, kernel, initrd, image, machineType, kernelParams, vcpus, maxVcpus,
-                memoryMiB, sharedFs, virtiofsDaemon, virtiofsCache, virtiofsExtraArgs, accelerator, hypervisorDebug,
-                agentDebug, agentTimeouts, newRunRoot, newSharedRoot, kernelModules);
+        return new SandboxConfig(vm, agentTimeouts, newRunRoot, newSharedRoot, kernelModules);
+    }
+
+    /** A copy whose VM has these sizes ({@code maxVcpus} 0 = {@code vcpus}). */
+    public SandboxConfig withSize(int vcpus, int maxVcpus, int memoryMiB) {
+        VmConfig v = vm;
+        return new SandboxConfig(new VmConfig(v.id(), v.stateDir(), v.hypervisorPath(), v.kernel(), v.initrd(),
+                v.image(), v.machineType(), v.kernelParams(), vcpus, maxVcpus, memoryMiB, v.sharedFs(),
+                v.accelerator(), v.debug(), v.netDevices(), v.netns(), v.memory()), agentTimeouts, runRoot,
+                sharedRoot, kernelModules);
     }
 
     /** The state directory a sandbox gets under {@link #runRoot()} ({@code SandboxCleaner.cleanup} takes it). */
@@ -133,15 +81,16 @@ public record SandboxConfig(
         return sharedRoot.resolve(sandboxId).resolve("shared");
     }
 
-    /** The kernel command line extras: configured parameters plus the agent's log level. */
-    public String fullKernelParams() {
-        StringBuilder sb = new StringBuilder(kernelParams.trim());
-        if (agentDebug && !kernelParams.contains("agent.log=")) {
-            if (!sb.isEmpty()) {
-                sb.append(' ');
-            }
-            sb.append("agent.log=debug");
-        }
-        return sb.toString();
+    /** {@link #vm()} for sandbox {@code id}: its name, state directory and shared directory put in. */
+    public VmConfig vmConfigOf(String id, Path stateDir, Path sharedDir) {
+        VmConfig v = vm;
+        SharedFs fs = switch (v.sharedFs()) {
+            case SharedFs.VirtioFs f -> new SharedFs.VirtioFs(sharedDir, f.tag(), f.daemon(), f.cache(), f.extraArgs());
+            case SharedFs.Virtio9p f -> new SharedFs.Virtio9p(sharedDir, f.tag());
+            case SharedFs.None n -> n;
+        };
+        return new VmConfig(id, stateDir, v.hypervisorPath(), v.kernel(), v.initrd(), v.image(), v.machineType(),
+                v.kernelParams(), v.vcpus(), v.maxVcpus(), v.memoryMiB(), fs, v.accelerator(), v.debug(),
+                v.netDevices(), v.netns(), v.memory());
     }
 }

@@ -1,15 +1,47 @@
 package dev.jkata.runtime.sandbox;
 
 import dev.jkata.hypervisor.VmConfig;
+import dev.jkata.proto.agent.Spec;
 import dev.jkata.runtime.agent.AgentTimeouts;
 import dev.jkata.runtime.config.KataConfig;
-import dev.jkata.runtime.config.QemuConfig;
 import java.nio.file.Path;
 
 /** Builds a {@link SandboxConfig} from Kata's configuration (after annotations were applied). */
 public final class SandboxConfigs {
 
+    private static final System.Logger LOG = System.getLogger(SandboxConfigs.class.getName());
+    /** The VM name of {@link SandboxConfig#vm()} until a sandbox's own is put in. */
+    private static final String TEMPLATE_ID = "template";
+
     private SandboxConfigs() {
+    }
+
+    /**
+     * The settings of a sandbox whose first container has {@code spec}: {@link #from(KataConfig)}, sized by
+     * {@link SandboxSizing#of} when {@code static_sandbox_resource_mgmt = true}.
+     *
+     * @throws SandboxException INVALID_ARGUMENT naming a malformed sizing annotation
+     */
+    public static SandboxConfig from(KataConfig kata, Spec spec) throws SandboxException {
+        return sized(kata, spec, from(kata));
+    }
+
+    /** As {@link #from(KataConfig, Spec)} with other state roots (tests). */
+    public static SandboxConfig from(KataConfig kata, Spec spec, Path runRoot, Path sharedRoot)
+            throws SandboxException {
+        return sized(kata, spec, from(kata, runRoot, sharedRoot));
+    }
+
+    private static SandboxConfig sized(KataConfig kata, Spec spec, SandboxConfig base) throws SandboxException {
+        if (!kata.runtime().staticSandboxResourceMgmt()) {
+            return base;
+        }
+        SandboxSizing extra = SandboxSizing.of(spec);
+        SandboxConfig sized = extra.applyTo(base);
+        LOG.log(System.Logger.Level.INFO, "static_sandbox_resource_mgmt: +{0} vCPUs, +{1} MiB from {2}: {3} vCPUs, "
+                + "{4} MiB", extra.extraVcpus(), extra.extraMemoryMiB(), extra.source(), sized.vm().vcpus(),
+                sized.vm().memoryMiB());
+        return sized;
     }
 
     /** The sandbox settings of {@code kata}, with the default state roots under /run/kata-containers. */
@@ -18,24 +50,14 @@ public final class SandboxConfigs {
     }
 
     /**
-     * The sandbox settings of {@code kata}: VM sizes resolved as {@link KataConfig#toVmConfig} does,
-     * agent kernel parameters ({@code agent.log=debug} …) added, {@code dial_timeout} and
+     * The sandbox settings of {@code kata}: the VM as {@link KataConfig#toVmConfig} maps it (sizes resolved,
+     * the agent's kernel parameters such as {@code agent.log=debug} added), {@code dial_timeout} and
      * {@code create_container_timeout} as the agent deadlines.
      */
     public static SandboxConfig from(KataConfig kata, Path runRoot, Path sharedRoot) {
-        QemuConfig q = kata.hypervisor();
-        VmConfig resolved = kata.toVmConfig("resolve", runRoot, sharedRoot, null);
-        SandboxConfig.SharedFsType fs = switch (q.sharedFs()) {
-            case VIRTIO_FS -> SandboxConfig.SharedFsType.VIRTIO_FS;
-            case VIRTIO_9P -> SandboxConfig.SharedFsType.VIRTIO_9P;
-            case NONE -> SandboxConfig.SharedFsType.NONE;
-        };
+        VmConfig vm = kata.toVmConfig(TEMPLATE_ID, runRoot, sharedRoot, null);
         AgentTimeouts timeouts = new AgentTimeouts(kata.agent().dialTimeout(), AgentTimeouts.DEFAULT.checkTry(),
                 kata.runtime().createContainerTimeout());
-        return new SandboxConfig(resolved.hypervisorPath(), resolved.kernel(), resolved.initrd(), resolved.image(),
-                resolved.machineType(), resolved.kernelParams(), resolved.vcpus(), resolved.maxVcpus(),
-                resolved.memoryMiB(), fs, q.virtioFsDaemon(), q.virtioFsCache(), q.virtioFsExtraArgs(),
-                resolved.accelerator(), resolved.debug(), kata.agent().enableDebug(), timeouts, runRoot, sharedRoot,
-                kata.agent().kernelModules());
+        return new SandboxConfig(vm, timeouts, runRoot, sharedRoot, kata.agent().kernelModules());
     }
 }

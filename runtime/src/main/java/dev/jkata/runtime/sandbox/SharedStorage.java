@@ -1,6 +1,7 @@
 package dev.jkata.runtime.sandbox;
 
 import dev.jkata.proto.agent.Storage;
+import dev.jkata.runtime.config.SharedFsType;
 import java.util.Optional;
 
 /** The CreateSandbox storage that mounts the shared directory in the guest (CONVENTIONS.md). */
@@ -9,7 +10,7 @@ final class SharedStorage {
     private SharedStorage() {
     }
 
-    static Optional<Storage> forConfig(SandboxConfig.SharedFsType type) {
+    static Optional<Storage> forConfig(SharedFsType type) {
         return switch (type) {
             case VIRTIO_FS -> Optional.of(Storage.newBuilder()
                     .setDriver("virtio-fs")

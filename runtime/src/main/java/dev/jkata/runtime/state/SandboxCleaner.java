@@ -1,5 +1,9 @@
 package dev.jkata.runtime.state;
 
+import dev.jkata.runtime.network.NetworkException;
+import dev.jkata.runtime.network.NetworkState;
+import dev.jkata.runtime.network.NetworkTools;
+import dev.jkata.runtime.network.PodNetwork;
 import dev.jkata.runtime.storage.LinuxMounter;
 import dev.jkata.runtime.storage.Mounter;
 import dev.jkata.runtime.storage.StorageException;
@@ -18,8 +22,10 @@ import java.util.Set;
 
 /**
  * Tears down a sandbox from its saved {@code state.json} when the process that owned it is gone
- * (the shim's {@code delete} command): kills the VMM and virtiofsd, unmounts everything under the
- * sandbox's shared directory, removes the shared and state directories. Idempotent.
+ * (the shim's {@code delete} command): kills the VMM and virtiofsd, removes the networking it made
+ * (taps, tc ingress qdiscs and filters in the pod's namespace, a namespace made for the sandbox),
+ * unmounts everything under the sandbox's shared directory, removes the shared and state directories.
+ * Idempotent.
  */
 public final class SandboxCleaner {
 
@@ -33,12 +39,18 @@ public final class SandboxCleaner {
      * @param killed pids killed
      * @param unmounted mount points unmounted
      * @param removed directories removed
+     * @param network the networking record that was undone, or null when there was none
      */
-    public record Report(String sandboxId, List<Long> killed, List<Path> unmounted, List<Path> removed) {
+    public record Report(String sandboxId, List<Long> killed, List<Path> unmounted, List<Path> removed,
+            NetworkState network) {
         public Report {
             killed = List.copyOf(killed);
             unmounted = List.copyOf(unmounted);
             removed = List.copyOf(removed);
+        }
+
+        public Report(String sandboxId, List<Long> killed, List<Path> unmounted, List<Path> removed) {
+            this(sandboxId, killed, unmounted, removed, null);
         }
     }
 
@@ -50,14 +62,20 @@ public final class SandboxCleaner {
         return cleanup(stateDir, new LinuxMounter());
     }
 
+    /** {@link #cleanup(Path, Mounter, NetworkTools)} with nsenter and iproute2 for the networking. */
+    public static Report cleanup(Path stateDir, Mounter mounter) throws StateException {
+        return cleanup(stateDir, mounter, NetworkTools.real());
+    }
+
     /**
      * Cleans up the sandbox recorded in {@code stateDir}. A missing state directory is not an error
      * (nothing to do); a state directory without a record is removed.
      *
-     * @throws StateException when the record is unreadable, or a mount could not be removed (then no
-     *     directory that still holds a mount is deleted)
+     * @throws StateException when the record is unreadable, the networking could not be removed (then
+     *     the state directory and its record are kept for another try), or a mount could not be removed
+     *     (then no directory that still holds a mount is deleted)
      */
-    public static Report cleanup(Path stateDir, Mounter mounter) throws StateException {
+    public static Report cleanup(Path stateDir, Mounter mounter, NetworkTools network) throws StateException {
         if (!Files.isDirectory(stateDir)) {
             return new Report(null, List.of(), List.of(), List.of());
         }
@@ -77,6 +95,14 @@ public final class SandboxCleaner {
                 killed.add(pid);
             }
         }
+        NetworkException netFailure = null;
+        if (state.network() != null) {
+            try {
+                PodNetwork.cleanUp(state.sandboxId(), state.network(), network);
+            } catch (NetworkException e) {
+                netFailure = e;
+            }
+        }
         List<Path> unmounted = new ArrayList<>();
         StorageException failure = null;
         for (ContainerState c : state.containers()) {
@@ -93,8 +119,15 @@ public final class SandboxCleaner {
             failure = add(failure, e);
         }
         if (failure != null) {
+            if (netFailure != null) {
+                failure.addSuppressed(netFailure);
+            }
             throw new StateException("cleaning up sandbox " + state.sandboxId() + ": " + failure.getMessage(),
                     failure);
+        }
+        if (netFailure != null) {
+            throw new StateException("cleaning up sandbox " + state.sandboxId() + ": " + netFailure.getMessage(),
+                    netFailure);
         }
         List<Path> removed = new ArrayList<>();
         if (Files.exists(sandboxShare)) {
@@ -103,9 +136,9 @@ public final class SandboxCleaner {
         }
         removeTree(stateDir, mounter);
         removed.add(stateDir);
-        LOG.log(System.Logger.Level.INFO, "cleaned up sandbox {0}: killed {1}, unmounted {2}",
-                state.sandboxId(), killed, unmounted.size());
-        return new Report(state.sandboxId(), killed, unmounted, removed);
+        LOG.log(System.Logger.Level.INFO, "cleaned up sandbox {0}: killed {1}, unmounted {2}, network {3}",
+                state.sandboxId(), killed, unmounted.size(), state.network());
+        return new Report(state.sandboxId(), killed, unmounted, removed, state.network());
     }
 
     private static StorageException unmountQuietly(Mounter mounter, Path point, List<Path> done,

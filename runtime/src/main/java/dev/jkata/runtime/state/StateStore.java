@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jkata.runtime.network.NetworkState;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -93,6 +94,16 @@ public final class StateStore {
             ArrayNode mounts = node.putArray("mounts");
             c.mounts().forEach(m -> mounts.add(m.toString()));
         }
+        if (state.network() != null) {
+            NetworkState n = state.network();
+            ObjectNode net = root.putObject("network");
+            net.put("netns", n.netns().toString());
+            net.put("netnsCreated", n.netnsCreated());
+            ArrayNode links = net.putArray("links");
+            for (NetworkState.Link l : n.links()) {
+                links.addObject().put("veth", l.veth()).put("tap", l.tap());
+            }
+        }
         return root;
     }
 
@@ -130,7 +141,23 @@ public final class StateStore {
                 root.path("virtiofsdPid").asLong(0),
                 root.path("ownerPid").asLong(0),
                 updated,
-                containers);
+                containers,
+                version >= 2 ? network(file, root.get("network")) : null);
+    }
+
+    private static NetworkState network(Path file, JsonNode net) throws StateException {
+        if (net == null || net.isNull()) {
+            return null;
+        }
+        if (!net.isObject()) {
+            throw new StateException("sandbox state " + file + ": \"network\" must be an object");
+        }
+        List<NetworkState.Link> links = new ArrayList<>();
+        for (JsonNode l : net.path("links")) {
+            links.add(new NetworkState.Link(required(file, l, "veth").asText(), required(file, l, "tap").asText()));
+        }
+        return new NetworkState(Path.of(required(file, net, "netns").asText()), net.path("netnsCreated").asBoolean(false),
+                links);
     }
 
     private static JsonNode required(Path file, JsonNode node, String field) throws StateException {

@@ -1,6 +1,7 @@
 package dev.jkata.runtime.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,6 +65,8 @@ class ConfigLoaderTest {
         assertEquals(List.of(), a.kernelModules());
         RuntimeConfig r = loaded.config().runtime();
         assertEquals("tcfilter", r.internetworkingModel());
+        assertFalse(r.staticSandboxResourceMgmt());
+        assertTrue(loaded.ignoredKeys().stream().noneMatch(k -> k.contains("static_sandbox_resource_mgmt")));
         assertEquals(Duration.ofSeconds(60), r.createContainerTimeout());
         assertTrue(loaded.ignoredKeys().containsAll(List.of("[hypervisor.qemu] rootfs_type",
                 "[hypervisor.qemu] firmware", "[hypervisor.qemu] block_device_driver", "[runtime] dan_conf",
@@ -93,6 +96,7 @@ class ConfigLoaderTest {
         assertEquals(AcceleratorChoice.AUTO, q.accelerator());
         assertTrue(q.enableAnnotations().contains("kernel_params"));
         assertEquals(Duration.ofSeconds(45), loaded.config().agent().dialTimeout());
+        assertTrue(loaded.config().runtime().staticSandboxResourceMgmt(), "on: jkata does not hot-plug, so a pod is sized when it starts");
         assertEquals(List.of(), loaded.ignoredKeys(), "our own file uses only keys we read");
     }
 

@@ -1,6 +1,7 @@
 package dev.jkata.runtime.network;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,6 +38,16 @@ class NetworkSpecTest {
         assertEquals(Optional.empty(), NetworkSpec.from(RuntimeConfig.DEFAULT, spec(ns("network", ""))).netns());
         assertEquals(Optional.empty(), NetworkSpec.from(RuntimeConfig.DEFAULT, spec(ns("pid", ""))).netns());
         assertEquals(Optional.empty(), NetworkSpec.from(RuntimeConfig.DEFAULT, Spec.getDefaultInstance()).netns());
+    }
+
+    @Test
+    void withoutAPathANewNamespaceIsAskedForUnlessDisabled() {
+        assertTrue(NetworkSpec.from(RuntimeConfig.DEFAULT, spec(ns("network", ""))).newNetns());
+        assertTrue(NetworkSpec.from(RuntimeConfig.DEFAULT, Spec.getDefaultInstance()).newNetns());
+        assertFalse(NetworkSpec.from(RuntimeConfig.DEFAULT, spec(ns("network", "/var/run/netns/cni-1"))).newNetns());
+        RuntimeConfig disabled = new RuntimeConfig(false, "none", true, false, Duration.ofSeconds(60), List.of());
+        assertFalse(NetworkSpec.from(disabled, spec(ns("network", ""))).newNetns());
+        assertFalse(NetworkSpec.NONE.newNetns());
     }
 
     @Test

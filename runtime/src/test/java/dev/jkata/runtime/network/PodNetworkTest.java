@@ -1,6 +1,7 @@
 package dev.jkata.runtime.network;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import dev.jkata.hypervisor.AcceleratorChoice;
 import dev.jkata.hypervisor.NetDevice;
 import dev.jkata.hypervisor.VmConfig;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -119,5 +121,92 @@ class PodNetworkTest {
         NetworkException e = assertThrows(NetworkException.class, () -> PodNetwork.setUp("sb1",
                 new NetworkSpec(InternetworkingModel.TCFILTER, false, Optional.of(Path.of("/nonexistent/netns/x")))));
         assertTrue(e.getMessage().contains("/nonexistent/netns/x"), e.getMessage());
+    }
+
+    @Test
+    void aSpecWithoutNamespacePathGetsANamespaceMadeAndDeletedAgain() throws Exception {
+        FakeNetns inside = new FakeNetns();
+        FakeNetns host = new FakeNetns();
+        List<NetworkState> recorded = new ArrayList<>();
+        NetworkTools tools = new NetworkTools(p -> inside, host, p -> true);
+        PodNetwork net = PodNetwork.setUp("sb1", new NetworkSpec(InternetworkingModel.TCFILTER, false,
+                Optional.empty(), true), tools, recorded::add);
+
+        Path made = Path.of("/run/netns/jkata-sb1");
+        assertEquals(List.of("ip netns add jkata-sb1"), host.commands);
+        assertEquals(List.of(new NetworkState(made, true, List.of())), recorded, "recorded before it is made");
+        assertEquals(Optional.of(made), net.vmNetns(), "QEMU runs in the new namespace");
+        assertEquals(List.of(), net.devices(), "a fresh namespace has nothing to mirror");
+        assertEquals(Optional.of(new NetworkState(made, true, List.of())), net.state());
+
+        net.tearDown();
+        assertEquals("ip netns del jkata-sb1", host.commands.getLast());
+        assertEquals(Optional.empty(), net.state());
+        host.commands.clear();
+        net.tearDown();
+        assertEquals(List.of(), host.commands, "a second tear-down does nothing");
+    }
+
+    @Test
+    void eachEndpointIsRecordedBeforeItIsPlumbed() throws Exception {
+        FakeNetns ns = new FakeNetns();
+        List<String> order = new ArrayList<>();
+        NetworkTools tools = new NetworkTools(p -> argv -> {
+            order.add(String.join(" ", argv));
+            return ns.run(argv);
+        }, argv -> "", p -> true);
+        PodNetwork net = PodNetwork.setUp("sb1", TCFILTER, tools, state -> order.add("RECORD " + state.links()));
+        int record = order.indexOf("RECORD [Link[veth=eth0, tap=tap0_kata]]");
+        assertTrue(record >= 0 && record < order.indexOf("ip tuntap add dev tap0_kata mode tap"), order.toString());
+        assertEquals(Optional.of(new NetworkState(NS, false, List.of(new NetworkState.Link("eth0", "tap0_kata")))),
+                net.state());
+    }
+
+    @Test
+    void disableNewNetnsOrAPathMeansNoNamespaceIsMade() {
+        NetworkSpec pathless = NetworkSpec.from(new dev.jkata.runtime.config.RuntimeConfig(false, "none", true, false,
+                java.time.Duration.ofSeconds(60), List.of()), dev.jkata.proto.agent.Spec.getDefaultInstance());
+        assertFalse(pathless.newNetns(), "disable_new_netns = true");
+        assertThrows(IllegalArgumentException.class,
+                () -> new NetworkSpec(InternetworkingModel.TCFILTER, false, Optional.of(NS), true));
+        assertThrows(IllegalArgumentException.class,
+                () -> new NetworkSpec(InternetworkingModel.NONE, true, Optional.empty(), true));
+    }
+
+    @Test
+    void aFailedTearDownKeepsTheStateForTheCleaner() throws Exception {
+        FakeNetns ns = new FakeNetns();
+        PodNetwork net = PodNetwork.setUp("sb1", TCFILTER, ns);
+        ns.failWhen = c -> c.startsWith("ip link del");
+        NetworkException e = assertThrows(NetworkException.class, net::tearDown);
+        assertTrue(e.getMessage().contains("ip link del dev tap0_kata"), e.getMessage());
+        assertEquals(Optional.of(new NetworkState(NS, false, List.of(new NetworkState.Link("eth0", "tap0_kata")))),
+                net.state(), "what is left stays recorded");
+        ns.failWhen = c -> false;
+        net.tearDown();
+        assertEquals(Optional.empty(), net.state());
+    }
+
+    @Test
+    void anOwnedNamespaceIsPlumbedRecordedAsOursAndDeletedAtTheEnd() throws Exception {
+        FakeNetns inside = new FakeNetns();
+        FakeNetns host = new FakeNetns();
+        List<NetworkState> recorded = new ArrayList<>();
+        Path owned = Path.of("/run/netns/jkata-cli1");
+        PodNetwork net = PodNetwork.setUp("sb1", TCFILTER.owning(owned), new NetworkTools(p -> inside, host, p -> true),
+                recorded::add);
+        assertEquals(new NetworkState(owned, true, List.of()), recorded.getFirst(), "recorded before plumbing");
+        assertEquals(PLUMB_ETH0, inside.changes());
+        assertEquals(List.of(), host.commands, "not made here");
+        assertEquals(Optional.of(new NetworkState(owned, true, List.of(new NetworkState.Link("eth0", "tap0_kata")))),
+                net.state());
+        net.tearDown();
+        assertEquals(List.of("ip netns del jkata-cli1"), host.commands);
+
+        PodNetwork none = PodNetwork.setUp("sb2", new NetworkSpec(InternetworkingModel.NONE, false, Optional.empty())
+                .owning(owned), new NetworkTools(p -> inside, host, p -> true), state -> { });
+        assertEquals(Optional.of(owned), none.vmNetns(), "QEMU runs in the owned namespace even without devices");
+        assertThrows(IllegalArgumentException.class, () -> new NetworkSpec(InternetworkingModel.NONE, false,
+                Optional.empty(), false, true));
     }
 }

@@ -15,6 +15,10 @@ import dev.jkata.proto.agent.DestroySandboxRequest;
 import dev.jkata.proto.agent.Mount;
 import dev.jkata.proto.agent.RemoveContainerRequest;
 import dev.jkata.runtime.agent.AgentTimeouts;
+import dev.jkata.runtime.config.AgentConfig;
+import dev.jkata.runtime.config.KataConfig;
+import dev.jkata.runtime.config.QemuConfig;
+import dev.jkata.runtime.config.SharedFsType;
 import dev.jkata.runtime.oci.OciBundle;
 import dev.jkata.runtime.state.SandboxState;
 import dev.jkata.runtime.state.StateStore;
@@ -45,17 +49,34 @@ class SandboxTest {
     private Path bundleDir;
     private Path volume;
 
+    /**
+     * A 1-vCPU 256 MiB TCG sandbox under {@code tmp} mapped from Kata's configuration as the front ends
+     * map it ({@link SandboxConfigs#from}), with these agent deadlines.
+     */
+    private SandboxConfig config(SharedFsType sharedFs, String kernelParams, boolean agentDebug, List<String> modules,
+            AgentTimeouts timeouts) {
+        QemuConfig.Builder q = KataConfig.defaults().hypervisor().toBuilder();
+        q.kernel = tmp.resolve("vmlinux");
+        q.initrd = null;
+        q.kernelParams = kernelParams;
+        q.defaultVcpus = 1;
+        q.defaultMemoryMiB = 256;
+        q.sharedFs = sharedFs;
+        q.accelerator = AcceleratorChoice.TCG;
+        KataConfig kata = KataConfig.defaults().withHypervisor(q.build())
+                .withAgent(new AgentConfig(Duration.ofSeconds(5), false, modules, agentDebug, 0));
+        SandboxConfig c = SandboxConfigs.from(kata, tmp.resolve("run"), tmp.resolve("shared/sandboxes"));
+        return new SandboxConfig(c.vm(), timeouts, c.runRoot(), c.sharedRoot(), c.kernelModules());
+    }
+
     @BeforeEach
     void setUp() throws IOException {
         Path socket = tmp.resolve("agent.sock");
         agent = new FakeAgent(socket);
         hypervisor = new FakeHypervisor(socket);
         mounter = new FakeMounter();
-        config = new SandboxConfig(Path.of("/usr/bin/qemu-system-x86_64"), tmp.resolve("vmlinux"), null, null,
-                "", "quiet", 1, 0, 256, SandboxConfig.SharedFsType.VIRTIO_FS, Path.of("/usr/lib/qemu/virtiofsd"),
-                "auto", List.of(), AcceleratorChoice.TCG, false, true,
-                new AgentTimeouts(Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(5)),
-                tmp.resolve("run"), tmp.resolve("shared/sandboxes"), List.of("dummy numdummies=2", "loop"));
+        config = config(SharedFsType.VIRTIO_FS, "quiet", true, List.of("dummy numdummies=2", "loop"),
+                new AgentTimeouts(Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(5)));
         bundleDir = tmp.resolve("bundle");
         Files.createDirectories(bundleDir.resolve("rootfs"));
         volume = tmp.resolve("vol.txt");
@@ -250,9 +271,8 @@ class SandboxTest {
     void vmDyingDuringAgentDialFailsFastWithConsoleTailAndUnwinds() throws Exception {
         Path nobody = tmp.resolve("nobody.sock");
         FakeHypervisor silent = new FakeHypervisor(nobody);
-        SandboxConfig slow = new SandboxConfig(config.hypervisorPath(), config.kernel(), null, null, "", "", 1, 0, 256,
-                SandboxConfig.SharedFsType.VIRTIO_9P, null, null, null, AcceleratorChoice.TCG, false, false,
-                AgentTimeouts.withDial(Duration.ofSeconds(30)), config.runRoot(), config.sharedRoot(), null);
+        SandboxConfig slow = config(SharedFsType.VIRTIO_9P, "", false, List.of(),
+                AgentTimeouts.withDial(Duration.ofSeconds(30)));
         Thread.ofVirtual().start(() -> {
             try {
                 Thread.sleep(500);
@@ -414,5 +434,25 @@ class SandboxTest {
             }
             Thread.sleep(10);
         }
+    }
+
+    @Test
+    void aNamespaceMadeForTheSandboxIsRecordedUsedByTheVmAndDeletedOnStop() throws Exception {
+        List<String> host = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.jkata.runtime.network.NetworkTools tools = new dev.jkata.runtime.network.NetworkTools(
+                p -> argv -> argv.contains("-j") ? "[]" : "", argv -> {
+                    host.add(String.join(" ", argv));
+                    return "";
+                }, p -> true);
+        dev.jkata.runtime.network.NetworkSpec spec = new dev.jkata.runtime.network.NetworkSpec(
+                dev.jkata.runtime.network.InternetworkingModel.TCFILTER, false, java.util.Optional.empty(), true);
+        Path made = Path.of("/run/netns/jkata-sb20");
+        Sandbox sandbox = Sandbox.create("sb20", config, hypervisor, "host1", mounter, spec, tools);
+        assertEquals(List.of("ip netns add jkata-sb20"), host);
+        assertEquals(made, hypervisor.lastConfig.netns(), "QEMU starts in the new namespace");
+        assertEquals(new dev.jkata.runtime.network.NetworkState(made, true, List.of()),
+                StateStore.load(sandbox.stateDir()).network(), "state.json names it for SandboxCleaner");
+        sandbox.stop();
+        assertEquals(List.of("ip netns add jkata-sb20", "ip netns del jkata-sb20"), host);
     }
 }

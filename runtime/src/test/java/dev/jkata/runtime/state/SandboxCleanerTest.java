@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jkata.runtime.network.CommandRunner;
+import dev.jkata.runtime.network.NetworkException;
+import dev.jkata.runtime.network.NetworkState;
+import dev.jkata.runtime.network.NetworkTools;
 import dev.jkata.runtime.storage.Mounter;
 import dev.jkata.runtime.storage.StorageException;
 import java.nio.file.Files;
@@ -124,6 +128,75 @@ class SandboxCleanerTest {
         assertTrue(e.getMessage().contains("EBUSY"), e.getMessage());
         assertTrue(Files.exists(precious), "a still-mounted rootfs must never be deleted through");
         assertTrue(Files.exists(stateDir.resolve("state.json")), "the record stays for a retry");
+    }
+
+    /** Answers iproute2 like a pod namespace with eth0 plumbed to tap0_kata, and another sandbox's tap1_kata. */
+    static final class FakeIp implements CommandRunner {
+        final List<String> commands = new ArrayList<>();
+
+        @Override
+        public String run(List<String> argv) {
+            String c = String.join(" ", argv);
+            commands.add(c);
+            return switch (c) {
+                case "ip -j link show" -> "[{\"ifname\":\"lo\"},{\"ifname\":\"eth0\"},{\"ifname\":\"tap0_kata\"},"
+                        + "{\"ifname\":\"tap1_kata\"}]";
+                case "tc -j qdisc show dev eth0" -> "[{\"kind\":\"ingress\",\"handle\":\"ffff:\"}]";
+                default -> "";
+            };
+        }
+    }
+
+    @Test
+    void removesTheRecordedTapsQdiscsAndTheNamespaceItMade() throws Exception {
+        Path stateDir = tmp.resolve("run/sb");
+        Path sharedDir = tmp.resolve("shared/sb/shared");
+        Files.createDirectories(stateDir);
+        Files.createDirectories(sharedDir);
+        Path ns = Path.of("/run/netns/jkata-sb");
+        StateStore.save(new SandboxState(SandboxState.SCHEMA_VERSION, "sb", stateDir, sharedDir, 0, 0, 0, null,
+                List.of(), new NetworkState(ns, true, List.of(new NetworkState.Link("eth0", "tap0_kata")))));
+        FakeIp inside = new FakeIp();
+        FakeIp host = new FakeIp();
+        List<Path> entered = new ArrayList<>();
+        NetworkTools tools = new NetworkTools(p -> {
+            entered.add(p);
+            return inside;
+        }, host, p -> true);
+
+        SandboxCleaner.Report report = SandboxCleaner.cleanup(stateDir, new ListMounter(), tools);
+        assertEquals(List.of(ns), entered);
+        assertEquals(List.of("ip -j link show", "tc -j qdisc show dev eth0", "tc qdisc del dev eth0 ingress",
+                "ip link del dev tap0_kata"), inside.commands,
+                "qdisc of the recorded veth and the recorded tap; tap1_kata is not in the record");
+        assertEquals(List.of("ip netns del jkata-sb"), host.commands);
+        assertEquals(ns, report.network().netns());
+        assertFalse(Files.exists(stateDir));
+    }
+
+    @Test
+    void aNamespaceThatIsGoneNeedsNothingAndAFailureKeepsTheRecord() throws Exception {
+        Path stateDir = tmp.resolve("run/sb");
+        Path sharedDir = tmp.resolve("shared/sb/shared");
+        Files.createDirectories(stateDir);
+        Files.createDirectories(sharedDir);
+        NetworkState net = new NetworkState(Path.of("/var/run/netns/cni-x"), false,
+                List.of(new NetworkState.Link("eth0", "tap0_kata")));
+        StateStore.save(new SandboxState(SandboxState.SCHEMA_VERSION, "sb", stateDir, sharedDir, 0, 0, 0, null,
+                List.of(), net));
+        CommandRunner failing = argv -> {
+            throw new NetworkException(String.join(" ", argv) + ": exit status 1: Operation not permitted");
+        };
+        StateException e = assertThrows(StateException.class, () -> SandboxCleaner.cleanup(stateDir,
+                new ListMounter(), new NetworkTools(p -> failing, failing, p -> true)));
+        assertTrue(e.getMessage().contains("network tear-down") && e.getMessage().contains("ip -j link show"),
+                e.getMessage());
+        assertTrue(Files.exists(stateDir.resolve("state.json")), "the record stays for a retry");
+
+        FakeIp inside = new FakeIp();
+        SandboxCleaner.cleanup(stateDir, new ListMounter(), new NetworkTools(p -> inside, inside, p -> false));
+        assertEquals(List.of(), inside.commands, "CNI DEL already removed the namespace: nothing to run");
+        assertFalse(Files.exists(stateDir));
     }
 
     @Test

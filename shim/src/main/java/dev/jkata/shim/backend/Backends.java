@@ -29,8 +29,12 @@ public final class Backends {
         if (sandboxId.equals(containerId)) {
             try {
                 SandboxCleaner.Report r = SandboxCleaner.cleanup(SandboxConfig.DEFAULT_RUN_ROOT.resolve(sandboxId));
-                LOG.log(System.Logger.Level.INFO, "delete " + sandboxId + ": killed " + r.killed() + ", unmounted "
-                        + r.unmounted() + ", removed " + r.removed());
+                // containerd 1.6 runs `delete` after every disconnect and logs its stderr as "cleanup warnings":
+                // say something only when there was something to clean
+                boolean nothing = r.killed().isEmpty() && r.unmounted().isEmpty() && r.removed().isEmpty()
+                        && r.network() == null;
+                LOG.log(nothing ? System.Logger.Level.DEBUG : System.Logger.Level.INFO, "delete " + sandboxId
+                        + ": killed " + r.killed() + ", unmounted " + r.unmounted() + ", removed " + r.removed());
             } catch (StateException e) {
                 throw new ShimException(ShimException.Kind.INTERNAL, "cleaning up sandbox " + sandboxId, e);
             }

@@ -44,7 +44,8 @@ final class RuntimeSandboxFactory implements SandboxFactory {
         String hostname = bundle.spec().getHostname();
         Sandbox sandbox;
         try {
-            sandbox = Sandbox.create(first.id(), SandboxConfigs.from(kata), new Qemu(), hostname,
+            // static_sandbox_resource_mgmt sizes the VM from the spec's CRI annotations / resources
+            sandbox = Sandbox.create(first.id(), SandboxConfigs.from(kata, bundle.spec()), new Qemu(), hostname,
                     NetworkSpec.from(kata.runtime(), bundle.spec())); // the pod netns named by the spec
         } catch (SandboxException e) {
             throw Errors.of(e.code(), e.getMessage(), e);

@@ -22,6 +22,7 @@ abstract class ContainerdItBase {
     static final String RUNTIME = "io.containerd.kata.v2";
     static final Duration RUN = Duration.ofMinutes(3);
 
+    static KataContainerd kata;
     static Path work;
     static Path bin;
     static KataSetup.Assets assets;
@@ -31,23 +32,20 @@ abstract class ContainerdItBase {
 
     @BeforeAll
     static void startContainerd() throws Exception {
-        assets = KataSetup.assets();
-        work = Files.createTempDirectory(Path.of("/tmp"), "jkata-shim-it-");
-        bin = work.resolve("bin");
-        ShimInstall.write(bin);
-        config = KataSetup.writeConfig(work.resolve("kata.toml"), assets, Map.of());
-        containerd = Containerd.start(bin, Map.of("KATA_CONF_FILE", config.toString()));
-        KataSetup.importImage(containerd);
+        kata = KataContainerd.start("jkata-shim-it-", Map.of());
+        work = kata.work();
+        bin = kata.bin();
+        assets = kata.assets();
+        config = kata.config();
+        containerd = kata.containerd();
     }
 
     @AfterAll
     static void stopContainerd() throws Exception {
-        if (containerd != null) {
-            containerd.close();
+        if (kata != null) {
+            kata.close();
+            kata = null;
             containerd = null;
-        }
-        if (work != null) {
-            Containerd.run(List.of("rm", "-rf", work.toString()), Duration.ofSeconds(30), null);
         }
     }
 
@@ -59,12 +57,7 @@ abstract class ContainerdItBase {
 
     @AfterEach
     void nothingLeft() throws Exception {
-        containerd.removeAll();
-        List<String> left = new ArrayList<>();
-        for (String id : ids) {
-            left.addAll(Leaks.awaitGone(id, 20_000));
-        }
-        ids.forEach(Leaks::killProcessesOf);
+        List<String> left = kata.leftBehind(ids);
         assertEquals(List.of(), left, "left behind by " + ids + "\ncontainerd log:\n" + containerd.log());
     }
 

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 record GuestAssets(Path kernel, Path initrd) {
     static final String KERNEL = "vmlinux.container";
     static final String INITRD = "kata-containers-initrd.img";
+    static final String QEMU = "/usr/bin/qemu-system-x86_64";
 
     static GuestAssets require() {
         List<Path> dirs = new ArrayList<>();
@@ -43,17 +44,10 @@ record GuestAssets(Path kernel, Path initrd) {
         throw new IllegalStateException(msg);
     }
 
-    /** QEMU, and virtiofsd when a test shares a directory by virtio-fs: skip (or fail in CI) without them. */
-    static void requireTools(boolean virtiofsd) {
-        List<String> missing = new ArrayList<>();
-        if (!Files.isExecutable(Path.of(GuestVm.QEMU))) {
-            missing.add(GuestVm.QEMU);
-        }
-        if (virtiofsd && !Files.isExecutable(Path.of(GuestVm.VIRTIOFSD))) {
-            missing.add(GuestVm.VIRTIOFSD);
-        }
-        if (!missing.isEmpty()) {
-            String msg = "missing " + missing + " (Debian package qemu-system-x86)";
+    /** QEMU: skip (or fail in CI) without it. */
+    static void requireQemu() {
+        if (!Files.isExecutable(Path.of(QEMU))) {
+            String msg = "missing " + QEMU + " (Debian package qemu-system-x86)";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 fail(msg);
             }

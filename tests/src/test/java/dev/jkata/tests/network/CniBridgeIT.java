@@ -4,19 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jkata.hypervisor.qemu.Qemu;
-import dev.jkata.runtime.config.AgentConfig;
 import dev.jkata.runtime.config.KataConfig;
-import dev.jkata.runtime.config.QemuConfig;
 import dev.jkata.runtime.network.NetworkSpec;
 import dev.jkata.runtime.oci.OciBundle;
 import dev.jkata.runtime.sandbox.Container;
 import dev.jkata.runtime.sandbox.ExitStatus;
 import dev.jkata.runtime.sandbox.Sandbox;
-import dev.jkata.runtime.sandbox.SandboxConfig;
-import dev.jkata.runtime.sandbox.SandboxConfigs;
-import dev.jkata.runtime.state.SandboxCleaner;
 import dev.jkata.tests.containerd.Containerd;
+import dev.jkata.tests.sandbox.Cleanups;
+import dev.jkata.tests.sandbox.GuestAssets;
+import dev.jkata.tests.sandbox.SandboxFixture;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -48,29 +44,23 @@ class CniBridgeIT {
     @TempDir
     Path tmp;
 
-    private final List<AutoCloseable> cleanups = new ArrayList<>();
+    private final Cleanups cleanups = new Cleanups();
 
     @AfterEach
     void cleanUp() {
-        for (AutoCloseable c : cleanups.reversed()) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                System.err.println("clean-up: " + e);
-            }
-        }
+        cleanups.close();
     }
 
     @Test
     void bridgePluginNamespaceIsPlumbedToTheGuest() throws Exception {
-        NetAssets assets = NetAssets.require();
+        GuestAssets assets = GuestAssets.requireNetworking();
         if (!Files.isExecutable(CNI.resolve("bridge")) || !Files.isExecutable(CNI.resolve("host-local"))) {
-            NetAssets.missing(CNI + "/{bridge,host-local} (Debian package containernetworking-plugins)");
+            GuestAssets.missing(CNI + "/{bridge,host-local} (Debian package containernetworking-plugins)");
         }
         String tag = Long.toHexString(ThreadLocalRandom.current().nextLong(0x100000, 0xffffff));
         String netnsName = "jkt-cni-" + tag;
         String bridge = "jkb" + tag;
-        int subnet = freeSubnet();
+        int subnet = TestNetns.freeSubnet("10.201.");
         String gateway = "10.201." + subnet + ".1";
         TestNetns.run("ip", "netns", "add", netnsName);
         Path netns = Path.of("/var/run/netns", netnsName);
@@ -98,21 +88,9 @@ class CniBridgeIT {
         Path bundle1 = NetBundle.write(tmp.resolve("b1"), rootfs, List.of("/bin/sh", "-c",
                 "ip addr show eth0; ip route; ping -c 1 -W 20 " + gateway + " && echo PING-OK"), netns);
         OciBundle oci1 = OciBundle.load(bundle1);
-        QemuConfig.Builder q = KataConfig.defaults().hypervisor().toBuilder();
-        q.path = NetAssets.QEMU;
-        q.kernel = assets.kernel();
-        q.initrd = assets.initrd();
-        q.virtioFsDaemon = NetAssets.VIRTIOFSD;
-        q.defaultMemoryMiB = 512;
-        q.defaultVcpus = 1;
-        KataConfig kata = KataConfig.defaults().withHypervisor(q.build())
-                .withAgent(new AgentConfig(Duration.ofSeconds(180), false, List.of(), true, 0));
-        SandboxConfig config = SandboxConfigs.from(kata, tmp.resolve("run"), tmp.resolve("shared/sandboxes"));
         String id = "cni-it-" + tag;
-        cleanups.add(() -> SandboxCleaner.cleanup(config.runRoot().resolve(id)));
-        Sandbox sandbox = Sandbox.create(id, config, new Qemu(), "cni-it",
+        Sandbox sandbox = SandboxFixture.start(cleanups, id, SandboxFixture.config(assets, tmp), "cni-it",
                 NetworkSpec.from(KataConfig.defaults().runtime(), oci1.spec()));
-        cleanups.add(sandbox);
 
         Container c1 = sandbox.createContainer("c1", oci1, List.of());
         var out = new java.util.concurrent.CompletableFuture<String>();
@@ -163,16 +141,5 @@ class CniBridgeIT {
         List<String> cmd = List.of("env", "CNI_COMMAND=" + command, "CNI_CONTAINERID=" + containerId,
                 "CNI_NETNS=" + netns, "CNI_IFNAME=eth0", "CNI_PATH=" + CNI, CNI.resolve("bridge").toString());
         return Containerd.run(cmd, Duration.ofSeconds(60), conf.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static int freeSubnet() throws IOException, InterruptedException {
-        String addrs = TestNetns.run("ip", "-o", "addr", "show");
-        for (int tries = 0; tries < 50; tries++) {
-            int n = ThreadLocalRandom.current().nextInt(100, 250);
-            if (!addrs.contains("10.201." + n + ".")) {
-                return n;
-            }
-        }
-        throw new IOException("no free 10.201.N.0/24 subnet");
     }
 }

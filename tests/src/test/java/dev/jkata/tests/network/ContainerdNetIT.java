@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jkata.tests.containerd.Containerd;
+import dev.jkata.tests.containerd.KataContainerd;
 import dev.jkata.tests.containerd.KataSetup;
 import dev.jkata.tests.containerd.Leaks;
-import dev.jkata.tests.containerd.ShimInstall;
+import dev.jkata.tests.sandbox.GuestAssets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,41 +25,32 @@ import org.junit.jupiter.api.Test;
  */
 class ContainerdNetIT {
 
-    private Path work;
-    private Containerd containerd;
+    private KataContainerd kata;
     private TestNetns ns;
     private String id;
 
     @AfterEach
     void cleanUp() throws Exception {
-        if (containerd != null) {
-            containerd.removeAll();
+        if (kata != null) {
+            kata.containerd().removeAll();
             if (id != null) {
                 Leaks.killProcessesOf(id);
             }
-            containerd.close();
+            kata.close();
         }
         if (ns != null) {
             ns.close();
-        }
-        if (work != null) {
-            Containerd.run(List.of("rm", "-rf", work.toString()), Duration.ofSeconds(30), null);
         }
     }
 
     @Test
     void ctrRunWithAPodNetnsGetsItsAddressAndReachesTheHost() throws Exception {
-        NetAssets.require();
+        GuestAssets.requireNetworking();
         if (!Files.isExecutable(Path.of("/usr/bin/containerd")) || !Files.isExecutable(Path.of("/usr/bin/ctr"))) {
-            NetAssets.missing("containerd and ctr (Debian package containerd)");
+            GuestAssets.missing("containerd and ctr (Debian package containerd)");
         }
-        KataSetup.Assets assets = KataSetup.assets();
-        work = Files.createTempDirectory(Path.of("/tmp"), "jkata-ctr-net-");
-        Path bin = work.resolve("bin");
-        ShimInstall.write(bin);
-        Path config = KataSetup.writeConfig(work.resolve("kata.toml"), assets, Map.of());
-        containerd = Containerd.start(bin, Map.of("KATA_CONF_FILE", config.toString()));
-        KataSetup.importImage(containerd);
+        kata = KataContainerd.start("jkata-ctr-net-", Map.of());
+        Containerd containerd = kata.containerd();
         ns = TestNetns.create();
         id = "jkn" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
 

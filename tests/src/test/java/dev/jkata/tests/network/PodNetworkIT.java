@@ -1,25 +1,22 @@
 package dev.jkata.tests.network;
 
+import static dev.jkata.tests.sandbox.SandboxFixture.readAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.jkata.hypervisor.qemu.Qemu;
 import dev.jkata.runtime.agent.ConsoleTail;
-import dev.jkata.runtime.config.AgentConfig;
 import dev.jkata.runtime.config.KataConfig;
-import dev.jkata.runtime.config.QemuConfig;
 import dev.jkata.runtime.network.NetworkSpec;
 import dev.jkata.runtime.oci.OciBundle;
 import dev.jkata.runtime.sandbox.Container;
 import dev.jkata.runtime.sandbox.ExitStatus;
 import dev.jkata.runtime.sandbox.Sandbox;
-import dev.jkata.runtime.sandbox.SandboxConfig;
-import dev.jkata.runtime.sandbox.SandboxConfigs;
-import dev.jkata.runtime.state.SandboxCleaner;
+import dev.jkata.tests.sandbox.Cleanups;
+import dev.jkata.tests.sandbox.GuestAssets;
+import dev.jkata.tests.sandbox.SandboxFixture;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,40 +41,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PodNetworkIT {
 
-    private static final Duration BOOT = Duration.ofSeconds(180);
-
     @TempDir
     Path tmp;
 
-    private final List<AutoCloseable> cleanups = new ArrayList<>();
+    private final Cleanups cleanups = new Cleanups();
 
     @AfterEach
-    void cleanUp() throws Exception {
-        for (AutoCloseable c : cleanups.reversed()) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                System.err.println("clean-up: " + e);
-            }
-        }
-    }
-
-    private SandboxConfig config(NetAssets assets) {
-        QemuConfig.Builder q = KataConfig.defaults().hypervisor().toBuilder();
-        q.path = NetAssets.QEMU;
-        q.kernel = assets.kernel();
-        q.initrd = assets.initrd();
-        q.virtioFsDaemon = NetAssets.VIRTIOFSD;
-        q.defaultMemoryMiB = 512;
-        q.defaultVcpus = 1;
-        KataConfig kata = KataConfig.defaults().withHypervisor(q.build())
-                .withAgent(new AgentConfig(BOOT, false, List.of(), true, 0));
-        return SandboxConfigs.from(kata, tmp.resolve("run"), tmp.resolve("shared/sandboxes"));
+    void cleanUp() {
+        cleanups.close();
     }
 
     @Test
     void containerHasThePodAddressReachesTheHostAndServesHttpToIt() throws Exception {
-        NetAssets assets = NetAssets.require();
+        GuestAssets assets = GuestAssets.requireNetworking();
         TestNetns ns = TestNetns.create();
         cleanups.add(ns);
 
@@ -103,12 +78,9 @@ class PodNetworkIT {
         NetworkSpec network = NetworkSpec.from(KataConfig.defaults().runtime(), oci1.spec());
         assertEquals(ns.path, network.netns().orElseThrow(), "the spec's network namespace");
 
-        SandboxConfig config = config(assets);
         String id = "net-it-" + ns.name.substring(ns.name.length() - 6);
-        cleanups.add(() -> SandboxCleaner.cleanup(config.runRoot().resolve(id)));
         long t0 = System.nanoTime();
-        Sandbox sandbox = Sandbox.create(id, config, new Qemu(), "pod-net-it", network);
-        cleanups.add(sandbox);
+        Sandbox sandbox = SandboxFixture.start(cleanups, id, SandboxFixture.config(assets, tmp), "pod-net-it", network);
         System.out.printf("sandbox with network up in %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         long vmPid = sandbox.vm().pid();
 
@@ -183,17 +155,5 @@ class PodNetworkIT {
     private static String netnsId(Path link) throws IOException {
         String target = Files.readSymbolicLink(link).toString();
         return target.substring(target.indexOf('[') + 1, target.indexOf(']'));
-    }
-
-    private static CompletableFuture<String> readAll(InputStream in) {
-        CompletableFuture<String> f = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                f.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f;
     }
 }

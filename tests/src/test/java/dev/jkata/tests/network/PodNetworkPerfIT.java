@@ -2,17 +2,14 @@ package dev.jkata.tests.network;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.jkata.hypervisor.qemu.Qemu;
-import dev.jkata.runtime.config.AgentConfig;
 import dev.jkata.runtime.config.KataConfig;
-import dev.jkata.runtime.config.QemuConfig;
 import dev.jkata.runtime.network.NetworkSpec;
 import dev.jkata.runtime.oci.OciBundle;
 import dev.jkata.runtime.sandbox.Container;
 import dev.jkata.runtime.sandbox.Sandbox;
-import dev.jkata.runtime.sandbox.SandboxConfig;
-import dev.jkata.runtime.sandbox.SandboxConfigs;
-import dev.jkata.runtime.state.SandboxCleaner;
+import dev.jkata.tests.sandbox.Cleanups;
+import dev.jkata.tests.sandbox.GuestAssets;
+import dev.jkata.tests.sandbox.SandboxFixture;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,7 +21,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -47,17 +43,11 @@ class PodNetworkPerfIT {
     @TempDir
     Path tmp;
 
-    private final List<AutoCloseable> cleanups = new ArrayList<>();
+    private final Cleanups cleanups = new Cleanups();
 
     @AfterEach
     void cleanUp() {
-        for (AutoCloseable c : cleanups.reversed()) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                System.err.println("clean-up: " + e);
-            }
-        }
+        cleanups.close();
     }
 
     record Numbers(double medianLatencyMs, double bestMiBps) {
@@ -65,7 +55,7 @@ class PodNetworkPerfIT {
 
     @Test
     void httpLatencyAndThroughputKataNextToTheHostDataPath() throws Exception {
-        NetAssets assets = NetAssets.require();
+        GuestAssets assets = GuestAssets.requireNetworking();
         byte[] big = new byte[BIG];
         new Random(42).nextBytes(big);
         Path rootfs = NetBundle.rootfs(tmp.resolve("image"), "small-page\n");
@@ -85,24 +75,12 @@ class PodNetworkPerfIT {
         // the same in a jkata pod
         TestNetns ns = TestNetns.create();
         cleanups.add(ns);
-        QemuConfig.Builder q = KataConfig.defaults().hypervisor().toBuilder();
-        q.path = NetAssets.QEMU;
-        q.kernel = assets.kernel();
-        q.initrd = assets.initrd();
-        q.virtioFsDaemon = NetAssets.VIRTIOFSD;
-        q.defaultMemoryMiB = 512;
-        q.defaultVcpus = 1;
-        KataConfig kata = KataConfig.defaults().withHypervisor(q.build())
-                .withAgent(new AgentConfig(Duration.ofSeconds(180), false, List.of(), true, 0));
-        SandboxConfig config = SandboxConfigs.from(kata, tmp.resolve("run"), tmp.resolve("shared/sandboxes"));
         String id = "net-perf-" + ns.name.substring(ns.name.length() - 6);
-        cleanups.add(() -> SandboxCleaner.cleanup(config.runRoot().resolve(id)));
         Path bundle = NetBundle.write(tmp.resolve("bundle"), rootfs, List.of("/bin/httpd", "-f", "-p", "80", "-h", "/www"),
                 ns.path);
         OciBundle oci = OciBundle.load(bundle);
-        Sandbox sandbox = Sandbox.create(id, config, new Qemu(), "net-perf",
+        Sandbox sandbox = SandboxFixture.start(cleanups, id, SandboxFixture.config(assets, tmp), "net-perf",
                 NetworkSpec.from(KataConfig.defaults().runtime(), oci.spec()));
-        cleanups.add(sandbox);
         Container c = sandbox.createContainer("httpd", oci, List.of());
         c.start();
         Numbers pod = measure(ns.podIp(), big);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.jkata.tests.containerd.Containerd;
+import dev.jkata.tests.sandbox.GuestAssets;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,16 +60,16 @@ class PodmanPortIT {
 
     @Test
     void publishedPortReachesBusyboxHttpdInTheGuest() throws Exception {
-        NetAssets.require();
+        GuestAssets.requireNetworking();
         if (!Files.isExecutable(Path.of("/usr/bin/podman"))) {
-            NetAssets.missing("/usr/bin/podman (Debian package podman)");
+            GuestAssets.missing("/usr/bin/podman (Debian package podman)");
         }
         if (!Files.isExecutable(RUNTIME)) {
-            NetAssets.missing(RUNTIME + " (install with scripts/install-opt-kata.sh)");
+            GuestAssets.missing(RUNTIME + " (install with scripts/install-opt-kata.sh)");
         }
-        Path script = NetAssets.repoRoot().resolve("tests/images/build-busybox-image.sh");
+        Path script = GuestAssets.repoRoot().resolve("tests/images/build-busybox-image.sh");
         if (!Files.isRegularFile(script)) {
-            NetAssets.missing(script.toString());
+            GuestAssets.missing(script.toString());
         }
         natChainsBefore = run(Duration.ofSeconds(30), List.of("iptables-save", "-t", "nat")).out()
                 .contains("NETAVARK");

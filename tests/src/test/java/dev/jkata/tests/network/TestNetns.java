@@ -13,12 +13,12 @@ import java.util.concurrent.TimeUnit;
  * (10.200.N.2/24, default route via .1, one permanent neighbour) inside, the host end (10.200.N.1/24)
  * outside. Names and subnet are unique per instance; {@link #close()} removes everything.
  */
-final class TestNetns implements AutoCloseable {
+public final class TestNetns implements AutoCloseable {
 
-    final String name;
-    final String hostVeth;
-    final int subnet;
-    final Path path;
+    public final String name;
+    public final String hostVeth;
+    public final int subnet;
+    public final Path path;
 
     private TestNetns(String name, String hostVeth, int subnet) {
         this.name = name;
@@ -27,34 +27,24 @@ final class TestNetns implements AutoCloseable {
         this.path = Path.of("/var/run/netns", name);
     }
 
-    String podIp() {
+    public String podIp() {
         return "10.200." + subnet + ".2";
     }
 
-    String hostIp() {
+    public String hostIp() {
         return "10.200." + subnet + ".1";
     }
 
     /** The permanent neighbour entry given to eth0 (no such host exists; it only has to be copied). */
-    String neighbourIp() {
+    public String neighbourIp() {
         return "10.200." + subnet + ".9";
     }
 
-    static final String NEIGHBOUR_MAC = "02:00:00:00:be:ef";
+    public static final String NEIGHBOUR_MAC = "02:00:00:00:be:ef";
 
-    static TestNetns create() throws IOException, InterruptedException {
+    public static TestNetns create() throws IOException, InterruptedException {
         String tag = Long.toHexString(ThreadLocalRandom.current().nextLong(0x100000, 0xffffff));
-        String hostAddrs = run("ip", "-o", "addr", "show");
-        int subnet = 0;
-        for (int tries = 0; tries < 50 && subnet == 0; tries++) {
-            int n = ThreadLocalRandom.current().nextInt(100, 250);
-            if (!hostAddrs.contains("10.200." + n + ".")) {
-                subnet = n;
-            }
-        }
-        if (subnet == 0) {
-            throw new IOException("no free 10.200.N.0/24 subnet on this host");
-        }
+        int subnet = freeSubnet("10.200.");
         TestNetns ns = new TestNetns("jkt-net-" + tag, "jkth" + tag, subnet);
         try {
             run("ip", "netns", "add", ns.name);
@@ -74,17 +64,38 @@ final class TestNetns implements AutoCloseable {
         return ns;
     }
 
-    /** Runs {@code ip}/{@code tc} inside the namespace. */
-    String exec(String... argv) throws IOException, InterruptedException {
+    /** A random N in 100..249 such that no host address starts with {@code prefix + N + "."}. */
+    public static int freeSubnet(String prefix) throws IOException, InterruptedException {
+        String addrs = run("ip", "-o", "addr", "show");
+        for (int tries = 0; tries < 50; tries++) {
+            int n = ThreadLocalRandom.current().nextInt(100, 250);
+            if (!addrs.contains(prefix + n + ".")) {
+                return n;
+            }
+        }
+        throw new IOException("no free " + prefix + "N.0/24 subnet on this host");
+    }
+
+    /** Runs a command inside the namespace ({@code ip netns exec}). */
+    public String exec(String... argv) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name));
         cmd.addAll(List.of(argv));
+        return run(cmd.toArray(String[]::new));
+    }
+
+    /** Runs {@code ip}/{@code tc} with {@code -n <name>}: {@code in("tc", "qdisc", …)}. */
+    public String in(String tool, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(tool, "-n", name));
+        cmd.addAll(List.of(args));
         return run(cmd.toArray(String[]::new));
     }
 
     @Override
     public void close() {
         try {
-            run("ip", "netns", "del", name); // takes eth0 and with it the host end of the pair
+            if (run("ip", "netns", "list").contains(name)) {
+                run("ip", "netns", "del", name); // takes eth0 and with it the host end of the pair
+            }
         } catch (IOException | InterruptedException e) {
             System.err.println("TestNetns: " + e.getMessage());
         }
@@ -97,7 +108,8 @@ final class TestNetns implements AutoCloseable {
         }
     }
 
-    static String run(String... argv) throws IOException, InterruptedException {
+    /** Runs a host command; its output, or an IOException naming the command, its exit code and output. */
+    public static String run(String... argv) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(30, TimeUnit.SECONDS)) {

@@ -70,9 +70,16 @@ class OciDirectIT {
     void runInTheForegroundPrintsTheGuestKernelAndExitsWithTheContainersCode() throws Exception {
         String id = "oci-run-" + ProcessHandle.current().pid();
         Path b = bundle("run", "[\"sh\", \"-c\", \"uname -r; echo to-stderr >&2; exit 5\"]");
+        // the hook's pid is in the sandbox's namespace, not the host's, in the foreground too
+        Path where = work.resolve("run-hook-netns");
+        Path hook = hookScript("run-hook.sh", "pid=$(sed -n 's/.*\"pid\": *\\([0-9]*\\).*/\\1/p'); "
+                + "if [ \"$(readlink /proc/$pid/ns/net)\" = \"$(readlink /proc/self/ns/net)\" ]; then echo host; "
+                + "else echo sandbox; fi > " + where);
+        addHooks(b, "{\"createRuntime\": [{\"path\": \"" + hook + "\"}]}");
         try {
             Containerd.Result r = kata(VM, "run", "--bundle", b.toString(), id);
             assertEquals(5, r.exit(), r.describe());
+            assertEquals("sandbox", OciHarness.read(where).strip());
             String kernel = r.out().lines().findFirst().orElse("");
             assertFalse(kernel.isBlank(), r.describe());
             assertNotEquals(OciHarness.hostKernel(), kernel, "the container must see the guest kernel");
@@ -146,6 +153,139 @@ class OciDirectIT {
         assertTrue(r.err().contains(b.resolve("config.json").toString()) && r.err().contains("line 3"), r.describe());
         assertEquals(before, list(work));
         assertEquals(List.of(), OciHarness.leftovers(id, root));
+    }
+
+    @Test
+    void eventsStreamsStatsAndTheOomKillsInTheGuest() throws Exception {
+        String id = "oci-oom-" + ProcessHandle.current().pid();
+        Path b = bundle("oom", "[\"sh\", \"-c\", \"while true; do sleep 1; done\"]");
+        String config = OciHarness.read(b.resolve("config.json"));
+        String limited = config.replace("\"resources\": {", "\"resources\": {\"memory\": {\"limit\": 50331648}, ");
+        assertNotEquals(config, limited);
+        Files.writeString(b.resolve("config.json"), limited);
+        Process events = null;
+        try {
+            Containerd.Result c = kata(VM, "create", "--bundle", b.toString(), "--pid-file", work.resolve("oom.pid").toString(), id);
+            assertEquals(0, c.exit(), c.describe());
+            assertEquals(0, kata(Duration.ofSeconds(60), "start", id).exit());
+            events = new ProcessBuilder(OciHarness.RUNTIME.toString(), "--root", root.toString(), "events", "--interval", "1s", id)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(events.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            java.util.concurrent.BlockingQueue<String> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+            Thread.ofVirtual().start(() -> lines.lines().forEach(seen::add));
+            String first = seen.poll(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(first != null && first.contains("\"type\":\"stats\"") && first.contains("\"id\":\"" + id + "\""),
+                    "a stats event first: " + first);
+            // over the 48 MiB limit: the kernel in the guest kills the hog, the agent reports it
+            Containerd.Result hog = kata(Duration.ofMinutes(3), "exec", id, "sh", "-c", "head -c 200000000 /dev/zero | tail");
+            assertNotEquals(0, hog.exit(), "the hog is OOM-killed: " + hog.describe());
+            String oom = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (oom == null && System.nanoTime() < deadline) {
+                String l = seen.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+                if (l != null && l.contains("\"type\":\"oom\"")) {
+                    oom = l;
+                }
+            }
+            assertEquals("{\"type\":\"oom\",\"id\":\"" + id + "\"}", oom);
+        } finally {
+            if (events != null) {
+                events.destroy();
+                events.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            kata(Duration.ofMinutes(2), "delete", "--force", id);
+            OciHarness.forceClean(id, root);
+        }
+        assertEquals(List.of(), OciHarness.awaitClean(id, root, 30_000));
+    }
+
+    /** A hook script in the work dir: {@code body} runs with the state JSON on stdin. */
+    private static Path hookScript(String name, String body) throws IOException {
+        Path p = work.resolve(name);
+        Files.writeString(p, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return p;
+    }
+
+    private static void addHooks(Path bundle, String hooksJson) throws IOException {
+        String config = OciHarness.read(bundle.resolve("config.json"));
+        Files.writeString(bundle.resolve("config.json"), "{\"hooks\": " + hooksJson + "," + config.substring(config.indexOf('{') + 1));
+    }
+
+    @Test
+    void hooksRunOnTheHostWithTheStateAndThePidInTheSandboxNetns() throws Exception {
+        String id = "oci-hooks-" + ProcessHandle.current().pid();
+        Path out = Files.createDirectories(work.resolve("hook-out"));
+        // the state's pid must live in the namespace the VM gets, as runc's init would
+        Path record = hookScript("record.sh", "s=$(cat); echo \"$s\" > " + out + "/$1.json; "
+                + "pid=$(echo \"$s\" | sed -n 's/.*\"pid\": *\\([0-9]*\\).*/\\1/p'); "
+                + "readlink /proc/$pid/ns/net > " + out + "/$1.ns; echo \"$X\" > " + out + "/$1.env");
+        Path b = bundle("hooks", "[\"sh\", \"-c\", \"echo ready; while true; do sleep 1; done\"]");
+        String h = "{\"path\": \"" + record + "\", \"args\": [\"record.sh\", \"%s\"], \"env\": [\"X=%s\"], \"timeout\": 30}";
+        addHooks(b, "{\"prestart\": [" + h.formatted("prestart", "p1") + "], \"createRuntime\": ["
+                + h.formatted("createRuntime", "c1") + "], \"poststart\": [" + h.formatted("poststart", "ps1")
+                + "], \"poststop\": [" + h.formatted("poststop", "pz1") + "]}");
+        Path pidFile = work.resolve("hooks.pid");
+        try {
+            Containerd.Result c = kata(VM, "create", "--bundle", b.toString(), "--pid-file", pidFile.toString(), id);
+            assertEquals(0, c.exit(), c.describe());
+            long pid = Long.parseLong(OciHarness.read(pidFile).strip());
+            String prestart = OciHarness.read(out.resolve("prestart.json"));
+            assertTrue(prestart.contains("\"id\":\"" + id + "\"") && prestart.contains("\"status\":\"creating\"")
+                    && prestart.contains("\"pid\":" + pid) && prestart.contains("\"bundle\":\"" + b + "\""), prestart);
+            assertEquals("p1", OciHarness.read(out.resolve("prestart.env")).strip());
+            Path netns = OciHarness.netns(root, id);
+            assertTrue(Files.exists(netns), "kata-runtime made " + netns + " for the network entry without a path");
+            Object inode = Files.getAttribute(netns, "unix:ino");
+            assertEquals("net:[" + inode + "]", OciHarness.read(out.resolve("createRuntime.ns")).strip(),
+                    "the hook's pid is in the sandbox's network namespace");
+            assertFalse(Files.exists(out.resolve("poststart.json")), "poststart runs at start");
+
+            Containerd.Result s = kata(Duration.ofSeconds(60), "start", id);
+            assertEquals(0, s.exit(), s.describe());
+            assertTrue(OciHarness.read(out.resolve("poststart.json")).contains("\"status\":\"running\""));
+
+            Containerd.Result ps = kata(Duration.ofSeconds(60), "ps", id);
+            assertEquals(0, ps.exit(), ps.describe());
+            assertTrue(ps.out().contains("PID") && ps.out().contains("while true"), "the container's own processes: "
+                    + ps.describe());
+            assertFalse(ps.out().contains("ps -ef"), "the ps process is left out: " + ps.describe());
+            Containerd.Result psArgs = kata(Duration.ofSeconds(60), "ps", id, "-o", "pid,args");
+            assertEquals(0, psArgs.exit(), psArgs.describe());
+            assertTrue(psArgs.out().lines().anyMatch(l -> l.strip().startsWith("1 ") && l.contains("while true")),
+                    "the container's init is pid 1 in its guest pid namespace: " + psArgs.describe());
+            Containerd.Result stats = kata(Duration.ofSeconds(60), "events", "--stats", id);
+            assertEquals(0, stats.exit(), stats.describe());
+            assertTrue(stats.out().contains("\"type\":\"stats\""), stats.describe());
+
+            assertFalse(Files.exists(out.resolve("poststop.json")), "poststop runs at delete");
+            Containerd.Result d = kata(Duration.ofSeconds(120), "delete", "--force", id);
+            assertEquals(0, d.exit(), d.describe());
+            assertTrue(OciHarness.read(out.resolve("poststop.json")).contains("\"status\":\"stopped\""));
+            assertEquals(List.of(), OciHarness.awaitClean(id, root, 30_000));
+        } finally {
+            OciHarness.forceClean(id, root);
+        }
+    }
+
+    @Test
+    void aFailingPrestartHookFailsCreateNamingItAndLeavesNothing() throws Exception {
+        String id = "oci-badhook-" + ProcessHandle.current().pid();
+        Path bad = hookScript("bad-hook.sh", "cat > /dev/null; echo 'cannot wire the network' >&2; exit 3");
+        Path b = bundle("badhook", "[\"true\"]");
+        addHooks(b, "{\"prestart\": [{\"path\": \"" + bad + "\"}]}");
+        Path pidFile = work.resolve("badhook.pid");
+        try {
+            Containerd.Result c = kata(VM, "create", "--bundle", b.toString(), "--pid-file", pidFile.toString(), id);
+            assertEquals(1, c.exit(), c.describe());
+            assertTrue(c.err().contains("prestart hook " + bad) && c.err().contains("exited with code 3")
+                    && c.err().contains("cannot wire the network"), c.describe());
+            assertFalse(Files.exists(pidFile), "no pid file after a failed create");
+            assertEquals(List.of(), OciHarness.awaitClean(id, root, 30_000));
+        } finally {
+            OciHarness.forceClean(id, root);
+        }
     }
 
     private static List<Path> list(Path dir) throws IOException {

@@ -98,6 +98,10 @@ final class OciHarness {
         if (Files.exists(socket)) {
             left.add("daemon socket " + socket);
         }
+        Path netns = netns(ociRoot, id);
+        if (Files.exists(netns)) {
+            left.add("network namespace " + netns);
+        }
         return left;
     }
 
@@ -110,6 +114,12 @@ final class OciHarness {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The network namespace kata-runtime makes for a config.json network entry without a path (docs/oci-cli.md). */
+    static Path netns(Path ociRoot, String id) {
+        String sock = daemonSocket(ociRoot, id).getFileName().toString();
+        return Path.of("/run/netns", "jkata-" + sock.substring(0, sock.indexOf('.')));
     }
 
     static List<String> awaitClean(String id, Path ociRoot, long millis) throws IOException, InterruptedException {

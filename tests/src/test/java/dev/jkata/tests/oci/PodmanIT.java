@@ -98,6 +98,22 @@ class PodmanIT {
             Containerd.Result exec = podman(Duration.ofMinutes(2), "exec", cid, "sh", "-c", "echo in-exec; exit 3");
             assertEquals(3, exec.exit(), exec.describe());
             assertTrue(exec.out().contains("in-exec"), exec.describe());
+            // with ps(1) options podman runs ps in the container (through exec): the guest's view
+            Containerd.Result top = podman(Duration.ofMinutes(2), "top", cid, "--", "-o pid,args");
+            assertEquals(0, top.exit(), top.describe());
+            assertTrue(top.out().lines().anyMatch(l -> l.strip().startsWith("1 ") && l.contains("while true")),
+                    "the container's init is pid 1 of its own processes: " + top.describe());
+            assertFalse(top.out().contains("qemu-system") || top.out().contains("oci-daemon"), top.describe());
+            // with its own descriptors podman reads /proc through the pid-file process, which has a
+            // pid namespace and /proc of its own: only that stand-in shows, no host process
+            Containerd.Result psgo = podman(Duration.ofMinutes(2), "top", cid, "pid", "args");
+            assertEquals(0, psgo.exit(), psgo.describe());
+            assertFalse(psgo.out().contains("qemu-system") || psgo.out().contains("conmon")
+                    || psgo.out().contains("oci-daemon"), "no host process in podman top: " + psgo.describe());
+            Containerd.Result runtimePs = OciHarness.run(Duration.ofMinutes(2), OciHarness.RUNTIME.toString(), "ps", cid);
+            assertEquals(0, runtimePs.exit(), runtimePs.describe());
+            assertTrue(runtimePs.out().contains("while true") && !runtimePs.out().contains("qemu-system"),
+                    "kata-runtime ps lists the container's processes: " + runtimePs.describe());
             long t0 = System.nanoTime();
             Containerd.Result stop = podman(Duration.ofMinutes(2), "stop", "-t", "3", cid);
             long stopMs = (System.nanoTime() - t0) / 1_000_000;

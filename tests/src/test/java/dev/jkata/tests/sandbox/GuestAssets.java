@@ -9,19 +9,35 @@ import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * What the sandbox integration test needs from the machine: root, the guest kernel and initrd
- ({@code JKATA_GUEST_KERNEL}/{@code JKATA_GUEST_INITRD}, else {@code build/guest/}, else
- * {@code /opt/kata/share/kata-containers/}), QEMU and virtiofsd. Outside CI a missing piece skips
- * the test, naming it; with {@code CI=true} it fails.
+ * What the sandbox and network integration tests need from the machine: root, the guest kernel and initrd
+ * ({@code JKATA_GUEST_KERNEL}/{@code JKATA_GUEST_INITRD}, else {@code build/guest/}, else
+ * {@code /opt/kata/share/kata-containers/}), QEMU and virtiofsd; for pod networking also nsenter, tc and
+ * busybox. Outside CI a missing piece skips the test, naming it; with {@code CI=true} it fails.
  */
-record GuestAssets(Path kernel, Path initrd) {
+public record GuestAssets(Path kernel, Path initrd) {
 
-    static final Path QEMU = Path.of("/usr/bin/qemu-system-x86_64");
-    static final Path VIRTIOFSD = Path.of("/usr/lib/qemu/virtiofsd");
+    public static final Path QEMU = Path.of("/usr/bin/qemu-system-x86_64");
+    public static final Path VIRTIOFSD = Path.of("/usr/lib/qemu/virtiofsd");
 
-    static GuestAssets require() {
+    /** The guest assets and the tools pod networking needs (nsenter, tc, busybox). */
+    public static GuestAssets requireNetworking() {
+        GuestAssets assets = require();
+        if (!Files.isExecutable(Path.of("/usr/bin/nsenter"))) {
+            missing("/usr/bin/nsenter (Debian package util-linux)");
+        }
+        if (!Files.isExecutable(Path.of("/usr/sbin/tc")) && !Files.isExecutable(Path.of("/sbin/tc"))) {
+            missing("tc (Debian package iproute2)");
+        }
+        if (!Files.isExecutable(Path.of("/bin/busybox"))) {
+            missing("/bin/busybox (Debian package busybox-static)");
+        }
+        return assets;
+    }
+
+    public static GuestAssets require() {
         if (!"root".equals(System.getProperty("user.name"))) {
-            missing("root (mounts and QEMU need it); running as " + System.getProperty("user.name"));
+            missing("root (mounts, network namespaces, taps and QEMU need it); running as "
+                    + System.getProperty("user.name"));
         }
         for (Path tool : List.of(QEMU, VIRTIOFSD)) {
             if (!Files.isExecutable(tool)) {
@@ -47,7 +63,7 @@ record GuestAssets(Path kernel, Path initrd) {
     }
 
     /** The repository root (the directory holding tests/ and pom.xml). */
-    static Path repoRoot() {
+    public static Path repoRoot() {
         return findRepoRoot().orElse(Path.of("/work/main"));
     }
 
@@ -62,8 +78,8 @@ record GuestAssets(Path kernel, Path initrd) {
         return Optional.empty();
     }
 
-    static void missing(String what) {
-        String msg = "SandboxIT needs " + what;
+    public static void missing(String what) {
+        String msg = "this integration test needs " + what;
         if ("true".equals(System.getenv("CI"))) {
             fail(msg);
         }

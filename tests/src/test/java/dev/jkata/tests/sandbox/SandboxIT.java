@@ -1,15 +1,14 @@
 package dev.jkata.tests.sandbox;
 
+import static dev.jkata.tests.sandbox.SandboxFixture.contentOf;
+import static dev.jkata.tests.sandbox.SandboxFixture.readAll;
+import static dev.jkata.tests.sandbox.SandboxFixture.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jkata.hypervisor.qemu.Qemu;
 import dev.jkata.runtime.agent.ConsoleTail;
-import dev.jkata.runtime.config.AgentConfig;
-import dev.jkata.runtime.config.KataConfig;
-import dev.jkata.runtime.config.QemuConfig;
 import dev.jkata.runtime.config.SharedFsType;
 import dev.jkata.runtime.oci.OciBundle;
 import dev.jkata.runtime.sandbox.Container;
@@ -18,14 +17,11 @@ import dev.jkata.runtime.sandbox.ExitStatus;
 import dev.jkata.runtime.sandbox.RootfsMount;
 import dev.jkata.runtime.sandbox.Sandbox;
 import dev.jkata.runtime.sandbox.SandboxConfig;
-import dev.jkata.runtime.sandbox.SandboxConfigs;
 import dev.jkata.runtime.state.HostProcesses;
 import dev.jkata.runtime.state.SandboxCleaner;
 import dev.jkata.runtime.state.SandboxState;
 import dev.jkata.runtime.state.StateStore;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,47 +39,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SandboxIT {
 
-    private static final Duration BOOT = Duration.ofSeconds(180);
-
     @TempDir
     Path tmp;
 
-    private final List<Sandbox> sandboxes = new ArrayList<>();
-    private final List<Path> stateDirs = new ArrayList<>();
+    private final Cleanups cleanups = new Cleanups();
 
     @AfterEach
-    void cleanUp() throws Exception {
-        for (Sandbox s : sandboxes) {
-            s.close();
-        }
-        for (Path dir : stateDirs) {
-            SandboxCleaner.cleanup(dir);
-        }
+    void cleanUp() {
+        cleanups.close();
     }
 
     private SandboxConfig config(GuestAssets assets) {
-        return config(assets, SharedFsType.VIRTIO_FS);
-    }
-
-    private SandboxConfig config(GuestAssets assets, SharedFsType sharedFs) {
-        QemuConfig.Builder q = KataConfig.defaults().hypervisor().toBuilder();
-        q.sharedFs = sharedFs;
-        q.path = GuestAssets.QEMU;
-        q.kernel = assets.kernel();
-        q.initrd = assets.initrd();
-        q.virtioFsDaemon = GuestAssets.VIRTIOFSD;
-        q.defaultMemoryMiB = 512;
-        q.defaultVcpus = 1;
-        KataConfig kata = KataConfig.defaults().withHypervisor(q.build())
-                .withAgent(new AgentConfig(BOOT, false, List.of(), true, 0));
-        return SandboxConfigs.from(kata, tmp.resolve("run"), tmp.resolve("shared/sandboxes"));
+        return SandboxFixture.config(assets, tmp);
     }
 
     private Sandbox create(String id, SandboxConfig config) throws Exception {
-        stateDirs.add(config.runRoot().resolve(id));
-        Sandbox s = Sandbox.create(id, config, new Qemu(), "sandbox-it");
-        sandboxes.add(s);
-        return s;
+        return SandboxFixture.start(cleanups, id, config, "sandbox-it");
     }
 
     @Test
@@ -160,7 +131,7 @@ class SandboxIT {
         Path rootfs = BusyboxBundle.rootfs(tmp);
         Path volume = tmp.resolve("volume.txt");
         Files.writeString(volume, "over 9p\n");
-        Sandbox sandbox = create("sandbox-it-9p", config(assets, SharedFsType.VIRTIO_9P));
+        Sandbox sandbox = create("sandbox-it-9p", SandboxFixture.config(assets, tmp, SharedFsType.VIRTIO_9P));
         assertEquals(0, StateStore.load(sandbox.stateDir()).virtiofsdPid(), "no virtiofsd with 9p");
         Path bundle = BusyboxBundle.write(tmp.resolve("bundle"), rootfs,
                 List.of("/bin/sh", "-c", "cat /etc/volume.txt; exit 4"), volume);
@@ -204,12 +175,14 @@ class SandboxIT {
 
         ContainerProcess tty = c.exec("tty", dev.jkata.proto.agent.Process.newBuilder()
                 .setTerminal(true)
-                .addAllArgs(List.of("/bin/sh", "-c", "sleep 1; stty size; exit 5"))
+                // the resize RPC races the process under TCG load: poll (60 s) until it has landed
+                .addAllArgs(List.of("/bin/sh", "-c", "i=0; while [ $i -lt 60 ]; do s=$(stty size 2>/dev/null); "
+                        + "[ \"$s\" = '33 111' ] && break; sleep 1; i=$((i+1)); done; echo \"size $s\"; exit 5"))
                 .addEnv("PATH=/bin").setCwd("/").build());
         tty.resize(33, 111);
         CompletableFuture<String> ttyOut = readAll(tty.stdout());
-        assertEquals(5, tty.exited().get(60, TimeUnit.SECONDS).code());
-        assertTrue(ttyOut.get(30, TimeUnit.SECONDS).contains("33 111"), "stty size after resize: " + ttyOut.get());
+        assertEquals(5, tty.exited().get(120, TimeUnit.SECONDS).code());
+        assertTrue(ttyOut.get(30, TimeUnit.SECONDS).contains("size 33 111"), "stty size after resize: " + ttyOut.get());
         assertEquals(-1, tty.stderr().read(), "a terminal process has no separate stderr");
 
         // SIGKILL, not SIGTERM: the init of a pid namespace ignores signals it has no handler for.
@@ -265,37 +238,6 @@ class SandboxIT {
         assertTrue(Files.isRegularFile(rootfs.resolve("bin/busybox")), "the image layer is untouched");
         sandbox.stop(); // the owner coming back late finds nothing left to do
         out.get(10, TimeUnit.SECONDS);
-    }
-
-    private static String contentOf(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (java.io.IOException e) {
-            return "";
-        }
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier condition, Duration timeout, String what)
-            throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out after " + timeout + " waiting until " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private static CompletableFuture<String> readAll(InputStream in) {
-        CompletableFuture<String> f = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                f.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f;
     }
 
     private static boolean isMounted(Path point) throws IOException {
