@@ -36,6 +36,14 @@ public interface VirtualMachine extends AutoCloseable {
     /** The file the guest's serial console is written to. */
     Path consoleLog();
 
+    /**
+     * One line on what a guest that does not answer is doing (VMM responsive, run state, vCPUs busy or
+     * halted and where), for error messages. Never throws; empty when the VMM cannot say.
+     */
+    default String diagnose() {
+        return "";
+    }
+
     @Override
     default void close() {
         stop();

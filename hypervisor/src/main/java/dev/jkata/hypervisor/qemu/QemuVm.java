@@ -78,6 +78,16 @@ final class QemuVm implements VirtualMachine {
         return qmp.queryStatus(QMP_TIMEOUT);
     }
 
+    @Override
+    public String diagnose() {
+        if (!qemu.isAlive()) {
+            return "QEMU (pid " + qemu.pid() + ") is not running";
+        }
+        String d = GuestDiagnosis.of(qemu.pid(), qmp);
+        return virtiofsd.map(v -> d + "; virtiofsd pid " + v.pid() + (v.isAlive() ? " running" : " exited"))
+                .orElse(d);
+    }
+
     QmpClient qmp() {
         return qmp;
     }

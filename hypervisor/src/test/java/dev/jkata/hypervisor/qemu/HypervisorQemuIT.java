@@ -59,9 +59,14 @@ class HypervisorQemuIT {
             Process virtiofsd = vm.virtiofsd().orElseThrow();
             assertTrue(virtiofsd.isAlive());
             waitForConsole(vm, "Run /init as init process", Duration.ofSeconds(120));
+            String running = vm.diagnose();
+            assertTrue(running.contains("QMP status running") && running.matches("(?s).*vCPU 0 \\(thread \\d+\\) \\d+% busy.*")
+                    && running.matches("(?s).*RIP=[0-9a-f]{16} CPL=[03] HLT=[01].*")
+                    && running.contains("virtiofsd pid " + virtiofsd.pid() + " running"), running);
 
             vm.pause();
             assertEquals("paused", vm.status());
+            assertTrue(vm.diagnose().contains("QMP status paused"), vm.diagnose());
             vm.resume();
             assertEquals("running", vm.status());
 

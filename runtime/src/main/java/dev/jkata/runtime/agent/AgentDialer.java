@@ -57,7 +57,7 @@ final class AgentDialer {
                 if (left.isNegative() || left.isZero()) {
                     throw new AgentException(Code.DEADLINE_EXCEEDED, "agent at " + describe(endpoint)
                             + " did not answer grpc.Health/Check within " + timeouts.dial() + " (" + attempts
-                            + " attempts; last: " + lastError + ")" + consoleTail(vm));
+                            + " attempts; last: " + lastError + ")" + diagnosis(vm) + consoleTail(vm));
                 }
                 TtrpcClient client = current.get();
                 if (client == null || client.isClosed()) {
@@ -117,6 +117,14 @@ final class AgentDialer {
                 + (code == null ? "" : " with status " + code) + " "
                 + Duration.between(start, Instant.now()).toMillis() + " ms after it started, while waiting for the agent at "
                 + describe(endpoint) + consoleTail(vm));
+    }
+
+    private static String diagnosis(VirtualMachine vm) {
+        if (vm == null) {
+            return "";
+        }
+        String d = vm.diagnose();
+        return d.isEmpty() ? "" : "; the VM: " + d;
     }
 
     private static String consoleTail(VirtualMachine vm) {

@@ -19,6 +19,8 @@ final class FakeHypervisor implements Hypervisor {
     volatile VmConfig lastConfig;
     volatile FakeVm lastVm;
     volatile HypervisorException failStart;
+    /** What the VMs report: KVM skips the runtime's longer TCG dial floor. */
+    volatile Accelerator accelerator = Accelerator.TCG;
     final AtomicInteger started = new AtomicInteger();
 
     FakeHypervisor(Path agentSocket) {
@@ -38,7 +40,7 @@ final class FakeHypervisor implements Hypervisor {
         } catch (IOException e) {
             throw new HypervisorException("console log " + console, e);
         }
-        lastVm = new FakeVm(agentSocket, console);
+        lastVm = new FakeVm(agentSocket, console, accelerator);
         return lastVm;
     }
 
@@ -46,13 +48,15 @@ final class FakeHypervisor implements Hypervisor {
     static final class FakeVm implements VirtualMachine {
         private final Path socket;
         private final Path console;
+        private final Accelerator accelerator;
         final CompletableFuture<Integer> exited = new CompletableFuture<>();
         final AtomicInteger stops = new AtomicInteger();
         volatile boolean paused;
 
-        FakeVm(Path socket, Path console) {
+        FakeVm(Path socket, Path console, Accelerator accelerator) {
             this.socket = socket;
             this.console = console;
+            this.accelerator = accelerator;
         }
 
         @Override
@@ -92,7 +96,12 @@ final class FakeHypervisor implements Hypervisor {
 
         @Override
         public Accelerator accelerator() {
-            return Accelerator.TCG;
+            return accelerator;
+        }
+
+        @Override
+        public String diagnose() {
+            return exited.isDone() ? "fake VM gone" : "fake vCPU 0 halted";
         }
 
         @Override

@@ -295,6 +295,25 @@ class SandboxTest {
     }
 
     @Test
+    void anAgentThatNeverAnswersFailsAfterTheDialTimeoutWithTheVmsStateAndUnwinds() throws Exception {
+        FakeHypervisor mute = new FakeHypervisor(tmp.resolve("nobody.sock"));
+        mute.accelerator = dev.jkata.hypervisor.Accelerator.KVM;
+        SandboxConfig quick = config(SharedFsType.VIRTIO_FS, "", false, List.of(),
+                new AgentTimeouts(Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofSeconds(2)));
+        SandboxException e = assertThrows(SandboxException.class,
+                () -> Sandbox.create("sb9", quick, mute, null, mounter));
+        assertEquals(Code.DEADLINE_EXCEEDED, e.code());
+        assertTrue(e.getMessage().startsWith("sandbox sb9 (qemu-system-x86_64): agent at serial:"), e.getMessage());
+        assertTrue(e.getMessage().contains("did not answer grpc.Health/Check within PT2S"), e.getMessage());
+        assertTrue(e.getMessage().contains("; the VM: fake vCPU 0 halted; console log "), e.getMessage());
+        assertTrue(e.getMessage().contains("fake guest booting"), e.getMessage());
+        assertTrue(mute.lastVm.stops.get() >= 1 && mute.lastVm.exited.isDone(), "the VM is stopped");
+        assertEquals(List.of(), mounter.mountPointsUnder(tmp));
+        assertFalse(Files.exists(tmp.resolve("run/sb9")));
+        assertFalse(Files.exists(tmp.resolve("shared/sandboxes/sb9")));
+    }
+
+    @Test
     void hypervisorFailureUnwindsDirectoriesAndSharedMount() throws Exception {
         hypervisor.failStart = new HypervisorException("kernel /nope: no such file");
         SandboxException e = assertThrows(SandboxException.class, () -> newSandbox("sb7"));

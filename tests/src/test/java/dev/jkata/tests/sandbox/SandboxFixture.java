@@ -40,6 +40,12 @@ public final class SandboxFixture {
 
     /** Kata's defaults for {@code assets}, state under {@code tmp/run} and {@code tmp/shared/sandboxes}. */
     public static SandboxConfig config(GuestAssets assets, Path tmp, SharedFsType sharedFs) {
+        return config(assets, tmp, sharedFs, "", BOOT);
+    }
+
+    /** As {@link #config(GuestAssets, Path, SharedFsType)} with guest kernel parameters and an agent dial timeout. */
+    public static SandboxConfig config(GuestAssets assets, Path tmp, SharedFsType sharedFs, String kernelParams,
+            Duration dial) {
         QemuConfig.Builder q = KataConfig.defaults().hypervisor().toBuilder();
         q.sharedFs = sharedFs;
         q.path = GuestAssets.QEMU;
@@ -48,8 +54,9 @@ public final class SandboxFixture {
         q.virtioFsDaemon = GuestAssets.VIRTIOFSD;
         q.defaultMemoryMiB = 512;
         q.defaultVcpus = 1;
+        q.kernelParams = kernelParams;
         KataConfig kata = KataConfig.defaults().withHypervisor(q.build())
-                .withAgent(new AgentConfig(BOOT, false, List.of(), true, 0));
+                .withAgent(new AgentConfig(dial, false, List.of(), true, 0));
         return SandboxConfigs.from(kata, tmp.resolve("run"), tmp.resolve("shared/sandboxes"));
     }
 

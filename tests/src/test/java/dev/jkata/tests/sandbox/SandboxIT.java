@@ -6,8 +6,14 @@ import static dev.jkata.tests.sandbox.SandboxFixture.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+
+import dev.jkata.hypervisor.VirtualMachine;
+import dev.jkata.hypervisor.qemu.Qemu;
+import dev.jkata.runtime.agent.AgentClient;
+import dev.jkata.runtime.agent.AgentException;
 import dev.jkata.runtime.agent.ConsoleTail;
 import dev.jkata.runtime.config.SharedFsType;
 import dev.jkata.runtime.oci.OciBundle;
@@ -238,6 +244,32 @@ class SandboxIT {
         assertTrue(Files.isRegularFile(rootfs.resolve("bin/busybox")), "the image layer is untouched");
         sandbox.stop(); // the owner coming back late finds nothing left to do
         out.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void anAgentThatNeverAnswersIsReportedWithWhatTheGuestIsDoing() throws Exception {
+        GuestAssets assets = GuestAssets.require();
+        // /bin/cat instead of /init: the guest boots and then reads a console that never has input,
+        // so nothing ever opens the agent's port. (Sandbox.create waits at least 150 s for a TCG guest;
+        // the dial itself is what this checks, the sandbox's unwinding is SandboxTest's.)
+        SandboxConfig config = SandboxFixture.config(assets, tmp, SharedFsType.VIRTIO_9P, "rdinit=/bin/cat",
+                Duration.ofSeconds(20));
+        Path stateDir = Files.createDirectories(tmp.resolve("run/mute"));
+        Path shared = Files.createDirectories(tmp.resolve("shared/mute"));
+        long t0 = System.nanoTime();
+        try (VirtualMachine vm = new Qemu().start(config.vmConfigOf("mute", stateDir, shared))) {
+            AgentException e = assertThrows(AgentException.class,
+                    () -> AgentClient.connect(vm.agentEndpoint(), config.agentTimeouts(), vm));
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            String m = e.getMessage();
+            assertTrue(m.contains("did not answer grpc.Health/Check within PT20S"), m);
+            assertTrue(m.matches("(?s).*; the VM: QMP status running; vCPU 0 \\(thread \\d+\\) \\d+% busy; "
+                    + "vCPU at RIP=[0-9a-f]{16} CPL=[03] HLT=[01];.*"), "the error says what the guest is doing: " + m);
+            assertTrue(m.contains("; console log " + stateDir), "the error carries the console's tail: " + m);
+            assertTrue(ms < 60_000, "failed at the dial timeout, not much later: " + ms + " ms");
+            System.out.println("agent that never answers: " + m.lines().findFirst().orElse(""));
+        }
+        assertEquals(List.of(), HostProcesses.withArgument(stateDir.toString()), "QEMU naming " + stateDir);
     }
 
     private static boolean isMounted(Path point) throws IOException {
