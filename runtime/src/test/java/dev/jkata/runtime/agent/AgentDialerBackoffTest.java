@@ -20,6 +20,7 @@ class AgentDialerBackoffTest {
     @TempDir
     Path tmp;
 
+    /** A peer that never answers Check: a virtio-serial port the guest has not opened yet. */
     @Test
     void timedOutChecksDoubleTheNextDeadlineSoFewChecksPileUpInASilentPort() throws Exception {
         Path socket = tmp.resolve("silent.sock");
