@@ -25,8 +25,8 @@ public record BuildOptions(Path outDir, Path repo, List<Path> agentJars, List<St
 
     public static final List<String> DEFAULT_KERNELS = List.of("linux-image-cloud-amd64", "linux-image-amd64");
     public static final List<String> DEFAULT_MODULES = List.of("virtio", "virtio_ring", "virtio_pci", "virtio_mmio",
-            "virtio_blk", "virtio_console", "virtio_net", "vsock", "vmw_vsock_virtio_transport", "fuse", "virtiofs",
-            "9pnet", "9pnet_virtio", "9p", "overlay", "erofs", "crc32c_generic", "libcrc32c");
+            "virtio_balloon", "virtio_blk", "virtio_console", "virtio_net", "vsock", "vmw_vsock_virtio_transport",
+            "fuse", "virtiofs", "9pnet", "9pnet_virtio", "9p", "overlay", "erofs", "crc32c_generic", "libcrc32c");
     public static final List<String> DEFAULT_JLINK = List.of("--strip-debug", "--no-header-files", "--no-man-pages",
             "--compress=zip-6");
     /**

@@ -41,27 +41,8 @@ public final class Containerd implements AutoCloseable {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "jkata-ctd-");
         Path socket = dir.resolve("c.sock");
         Path config = dir.resolve("config.toml");
-        Files.writeString(config, """
-                version = 2
-                root = "%1$s/root"
-                state = "%1$s/state"
-                disabled_plugins = ["io.containerd.grpc.v1.cri"]
-                [grpc]
-                  address = "%2$s"
-                [ttrpc]
-                  address = "%2$s.ttrpc"
-                [debug]
-                  address = "%1$s/debug.sock"
-                  level = "debug"
-                [plugins."io.containerd.internal.v1.opt"]
-                  path = "%1$s/opt"
-                """.formatted(dir, socket));
-        ProcessBuilder pb = new ProcessBuilder("containerd", "--config", config.toString());
-        pb.environment().put("PATH", binDir + ":" + System.getenv("PATH"));
-        pb.environment().putAll(extraEnv);
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(dir.resolve("containerd.log").toFile());
-        Process p = pb.start();
+        Files.writeString(config, config(dir, socket, "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n", ""));
+        Process p = launch(dir, config, binDir, extraEnv);
         Containerd c = new Containerd(dir, socket, p);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
@@ -78,6 +59,37 @@ public final class Containerd implements AutoCloseable {
         String log = c.log();
         c.close();
         throw new IOException("containerd did not answer on " + socket + " within 30 s: " + log);
+    }
+
+    /**
+     * A containerd config with root, state, sockets, debug socket and opt dir under {@code dir}; {@code top}
+     * (top-level keys: imports, disabled_plugins) goes before the first table, {@code tail} (tables) after.
+     */
+    public static String config(Path dir, Path socket, String top, String tail) {
+        return """
+                version = 2
+                root = "%1$s/root"
+                state = "%1$s/state"
+                %3$s[grpc]
+                  address = "%2$s"
+                [ttrpc]
+                  address = "%2$s.ttrpc"
+                [debug]
+                  address = "%1$s/debug.sock"
+                  level = "debug"
+                [plugins."io.containerd.internal.v1.opt"]
+                  path = "%1$s/opt"
+                """.formatted(dir, socket, top) + tail;
+    }
+
+    /** Starts containerd on {@code config} with {@code binDir} first on its PATH; output to {@code dir/containerd.log}. */
+    public static Process launch(Path dir, Path config, Path binDir, Map<String, String> env) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("containerd", "--config", config.toString());
+        pb.environment().put("PATH", binDir + ":" + System.getenv("PATH"));
+        pb.environment().putAll(env);
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(dir.resolve("containerd.log").toFile());
+        return pb.start();
     }
 
     public Path dir() {

@@ -17,10 +17,14 @@ class ContainerdShimIT extends ContainerdItBase {
         String id = newId();
         String hostKernel = Containerd.run(List.of("uname", "-r"), Duration.ofSeconds(10), null).out().strip();
         AtomicBoolean sawQemu = new AtomicBoolean();
+        AtomicBoolean sawBalloon = new AtomicBoolean();
         Thread watcher = Thread.ofVirtual().start(() -> {
             while (!Thread.currentThread().isInterrupted() && !sawQemu.get()) {
-                if (Leaks.processesMentioning(id).stream().anyMatch(p -> p.contains("qemu-system"))) {
-                    sawQemu.set(true);
+                for (String p : Leaks.processesMentioning(id)) {
+                    if (p.contains("qemu-system")) {
+                        sawBalloon.set(p.contains("free-page-reporting=on"));
+                        sawQemu.set(true);
+                    }
                 }
                 try {
                     Thread.sleep(100);
@@ -29,13 +33,16 @@ class ContainerdShimIT extends ContainerdItBase {
                 }
             }
         });
-        Containerd.Result r = runRm(id, "uname", "-r");
+        // the shipped configuration's reclaim_guest_freed_memory: the guest's balloon driver is bound
+        Containerd.Result r = runRm(id, "sh", "-c", "uname -r; ls /sys/bus/virtio/drivers/virtio_balloon");
         watcher.interrupt();
         assertEquals(0, r.exit(), r.describe() + "\n" + containerd.log());
-        String guestKernel = r.out().strip();
+        String guestKernel = r.out().lines().findFirst().orElse("").strip();
+        assertTrue(r.out().matches("(?s).*\\bvirtio\\d+\\b.*"), "a virtio device bound to virtio_balloon: " + r.describe());
         assertFalse(guestKernel.isEmpty(), r.describe());
         assertNotEquals(hostKernel, guestKernel, "the container must run the guest's kernel");
         assertTrue(sawQemu.get(), "a qemu-system process of sandbox " + id + " ran during the container");
+        assertTrue(sawBalloon.get(), "QEMU has the free-page-reporting balloon");
     }
 
     @Test

@@ -89,27 +89,9 @@ public final class CriContainerd implements AutoCloseable {
         Network network = Network.pick();
         writeCniConfig(dir, network);
         Path config = dir.resolve("config.toml");
-        Files.writeString(config, """
-                version = 2
-                root = "%1$s/root"
-                state = "%1$s/state"
-                imports = ["%3$s"]
-                [grpc]
-                  address = "%2$s"
-                [ttrpc]
-                  address = "%2$s.ttrpc"
-                [debug]
-                  address = "%1$s/debug.sock"
-                  level = "debug"
-                [plugins."io.containerd.internal.v1.opt"]
-                  path = "%1$s/opt"
-                """.formatted(dir, socket, dropIn) + criSection(dir));
-        ProcessBuilder pb = new ProcessBuilder("containerd", "--config", config.toString());
-        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
-        pb.environment().put("KATA_CONF_FILE", kataConfig.toString());
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(dir.resolve("containerd.log").toFile());
-        CriContainerd c = new CriContainerd(dir, socket, network, pb.start());
+        Files.writeString(config, Containerd.config(dir, socket, "imports = [\"" + dropIn + "\"]\n", criSection(dir)));
+        Process process = Containerd.launch(dir, config, bin, Map.of("KATA_CONF_FILE", kataConfig.toString()));
+        CriContainerd c = new CriContainerd(dir, socket, network, process);
         try {
             c.awaitCri();
             return c;
