@@ -66,7 +66,13 @@ publish() {
   else
     rm -f "$tmp"
     if [ -e "$out" ] && [ "$FORCE" = 1 ]; then rm -f "$out"; fi
-    note "WARNING: no new AOT cache $name (training on $what: exit $rc: $(grep -v '^\[' "$err" 2>/dev/null | tail -1))"
+    note "WARNING: no new AOT cache $name (training on $what: exit $rc: $(grep -v '^\[' "$err" 2>/dev/null | grep . | tail -1))"
+    # keep the training's logs for a look afterwards (the work dir itself is removed on exit)
+    local keep
+    keep=$(mktemp -d /tmp/jkata-train-aot-failed-$name.XXXXXX) \
+      && find "$work" -maxdepth 2 \( -name '*.log' -o -name '*.err' -o -name '*.out' \) \
+           | while read -r f; do cp "$f" "$keep/$(echo "${f#"$work"/}" | tr / _)"; done \
+      && note "  its logs: $keep"
   fi
 }
 # train_plain LAUNCHER NAME ARGS...: one run of the launcher is the training run
