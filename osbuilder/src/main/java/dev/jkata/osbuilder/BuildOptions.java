@@ -34,8 +34,12 @@ public record BuildOptions(Path outDir, Path repo, List<Path> agentJars, List<St
      * build host's CPU (AVX-512 here) and die with SIGILL on a guest CPU without those features.
      * ArchiveRelocationMode=0 maps the cache at its preferred address instead of relocating every
      * pointer in it (which costs a noticeable part of a second under TCG).
+     * {@code -Xint}: no JIT. Under TCG every piece of JIT-compiled code is new guest code that QEMU must
+     * translate again, and C1's own work is emulated too; the agent spends its time waiting on crun,
+     * mounts and I/O, not in Java. A {@code kata-runtime run} of {@code uname} took 7.7 s instead of
+     * 10.1 s, and 20 MB of container stdout went through no slower (bench/RESULTS.md, "Agent JVM").
      */
-    public static final List<String> DEFAULT_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m",
+    public static final List<String> DEFAULT_JVM = List.of("-XX:+UseSerialGC", "-Xint", "-Xmx64m",
             "-Xss512k", "-XX:-UsePerfData", "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTAdapterCaching",
             "-XX:-AOTStubCaching", "-XX:ArchiveRelocationMode=0");
 
