@@ -22,7 +22,6 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 JDK=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-KATA_BIN=/opt/kata/bin
 INITRD=/opt/kata/share/kata-containers/kata-containers-initrd.img
 RUNS=5
 KEEP=0
@@ -40,46 +39,27 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-die() { echo "bench: $*" >&2; exit 1; }
-say() { echo "bench: $*" >&2; }
-[ "$(id -u)" = 0 ] || die "must run as root (containerd, runc and QEMU need it)"
-for tool in containerd ctr runc qemu-system-x86_64 jq umoci skopeo timeout awk; do
-  command -v "$tool" >/dev/null || die "required tool '$tool' not found in PATH"
-done
+BENCH_NAME=bench
+# shellcheck source=bench/lib.sh
+. "$REPO/bench/lib.sh"
+bench_need_root "containerd, runc and QEMU need it"
+bench_need_tools containerd ctr runc qemu-system-x86_64 jq umoci skopeo timeout awk
 for f in "$KATA_BIN/containerd-shim-kata-v2" "$KATA_BIN/kata-runtime" "$INITRD" "$JDK/bin/java" "$JDK/bin/javac"; do
   [ -e "$f" ] || die "$f missing (install /opt/kata with scripts/install-opt-kata.sh; JAVA_HOME must be a JDK)"
 done
 
-WORK=$(mktemp -d /tmp/jkata-bench.XXXXXX)
+bench_work jkata-bench
 RESULTS=$WORK/results.txt   # section|label|unit|kata values|baseline values
 : > "$RESULTS"
-CTD_PID=
-WATCHDOG=
 BARE_PIDS=()
 KATA_OCI_IDS=()
 RUNC_OCI_IDS=()
 KATA_ROOT=$WORK/kata-root
 RUNC_ROOT=$WORK/runc-root
-SOCK=$WORK/ctd/c.sock
 
-now_ms() { date +%s%3N; }
-
-stop_pid() { # pid [seconds]: TERM, wait, KILL
-  local pid=$1 t=${2:-15} i
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < t * 10; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
-
-cctr() { timeout 240 ctr -a "$SOCK" -n "$NS" "$@"; }
-
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM ERR
-  set +e
+bench_cleanup_hook() { # what only this script starts: bare QEMU boots, OCI containers
+  local pid id
   say "cleaning up"
-  [ -n "$WATCHDOG" ] && kill "$WATCHDOG" 2>/dev/null
   for pid in "${BARE_PIDS[@]}"; do stop_pid "$pid" 5; done
   for id in "${KATA_OCI_IDS[@]}"; do
     timeout 120 "$KATA_BIN/kata-runtime" --root "$KATA_ROOT" delete --force "$id" >/dev/null 2>&1
@@ -87,88 +67,26 @@ cleanup() {
   for id in "${RUNC_OCI_IDS[@]}"; do
     timeout 60 runc --root "$RUNC_ROOT" delete --force "$id" >/dev/null 2>&1
   done
-  if [ -n "$CTD_PID" ] && kill -0 "$CTD_PID" 2>/dev/null; then
-    for id in $(cctr tasks ls -q 2>/dev/null); do
-      cctr tasks kill -s SIGKILL "$id" >/dev/null 2>&1; cctr tasks rm -f "$id" >/dev/null 2>&1
-    done
-    for id in $(cctr containers ls -q 2>/dev/null); do cctr containers rm "$id" >/dev/null 2>&1; done
-    stop_pid "$CTD_PID" 15
-  fi
-  # Whatever the snapshotter or a bundle left mounted under the work dir, deepest first.
-  awk -v w="$WORK" 'index($2, w) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do umount -l "$m"; done
-  rmdir "/run/containerd/io.containerd.runtime.v2.task/$NS" 2>/dev/null
-  if [ "$KEEP" = 1 ]; then say "work dir kept: $WORK"; else rm -rf "$WORK"; fi
-  exit "$rc"
 }
-trap cleanup EXIT
+bench_traps
 set -E
 trap 'say "command failed (line $LINENO): $BASH_COMMAND"' ERR
-trap 'say "interrupted"; exit 130' INT TERM
-# A bound on the whole run: every step is itself bounded; this catches the sum.
-MAX_SECONDS=$((900 + RUNS * 240))
-( sleep "$MAX_SECONDS"; echo "bench: watchdog: run exceeded ${MAX_SECONDS}s" >&2; kill -TERM $$ ) 2>/dev/null &
-WATCHDOG=$!
+bench_watchdog $((900 + RUNS * 240))
 
 record() { echo "$1|$2|$3|$4|$5" >> "$RESULTS"; }
-
-# ---------------------------------------------------------------- process helpers
-tree_pids() { # root pid -> it and all its descendants
-  ps -eo pid=,ppid= | awk -v root="$1" '
-    { parent[$1] = $2; pids[NR] = $1 }
-    END { keep[root] = 1; changed = 1
-          while (changed) { changed = 0
-            for (i in pids) { p = pids[i]; if (!(p in keep) && (parent[p] in keep)) { keep[p] = 1; changed = 1 } } }
-          for (p in keep) print p }'
-}
-pss_kb() { # pids... -> summed Pss in kB
-  local total=0 pid v
-  for pid in "$@"; do
-    v=$(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null || true)
-    total=$((total + ${v:-0}))
-  done
-  echo "$total"
-}
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
-comm_of() { cat "/proc/$1/comm" 2>/dev/null || echo "?"; }
 
 # ---------------------------------------------------------------- set-up
 say "work dir $WORK, $RUNS runs per measurement, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 say "building the offline busybox image"
-timeout 300 "$REPO/tests/images/build-busybox-image.sh" "$WORK/img" >"$WORK/img.log" 2>&1 \
-  || die "busybox image build failed: $(tail -5 "$WORK/img.log")"
+busybox_image
 
 say "compiling the agent probe"
 mkdir -p "$WORK/probe"
 timeout 120 "$JDK/bin/javac" -d "$WORK/probe" "$REPO/bench/AgentProbe.java" || die "javac of bench/AgentProbe.java failed"
 
 say "starting containerd"
-mkdir -p "$WORK/ctd"
-cat > "$WORK/ctd/config.toml" <<EOF
-version = 2
-root = "$WORK/ctd/root"
-state = "$WORK/ctd/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-[grpc]
-  address = "$SOCK"
-[ttrpc]
-  address = "$SOCK.ttrpc"
-[debug]
-  address = "$WORK/ctd/debug.sock"
-  level = "debug"
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$WORK/ctd/opt"
-EOF
-PATH="$KATA_BIN:$PATH" containerd --config "$WORK/ctd/config.toml" >"$WORK/ctd/containerd.log" 2>&1 </dev/null &
-CTD_PID=$!
-for ((i = 0; i < 300; i++)); do
-  kill -0 "$CTD_PID" 2>/dev/null || die "containerd exited: $(tail -5 "$WORK/ctd/containerd.log")"
-  [ -S "$SOCK" ] && timeout 10 ctr -a "$SOCK" version >/dev/null 2>&1 && break
-  sleep 0.1
-done
-[ -S "$SOCK" ] || die "containerd did not answer on $SOCK within 30 s"
-cctr images import --base-name docker.io/library/bb "$WORK/img/bb-oci.tar" >/dev/null \
-  || die "ctr images import of $WORK/img/bb-oci.tar failed"
-IMG=docker.io/library/bb:latest
+ctd_start --debug
+busybox_import
 
 # ---------------------------------------------------------------- 3 + 5: one idle sandbox each
 IDLE=jkbench-idle-$$
@@ -176,21 +94,10 @@ say "[3] idle kata sandbox: ctr run -d $IMG sleep 600"
 idle_t0=$(now_ms)
 cctr run -d --runtime io.containerd.kata.v2 "$IMG" "$IDLE" sleep 600 >/dev/null || die "kata ctr run -d failed"
 idle_t1=$(now_ms)
-QEMU_PID=$(pgrep -f -- "-name $IDLE " | head -1 || true)
-[ -n "$QEMU_PID" ] || die "no QEMU process with -name $IDLE found"
-SHIM_PID=$(ps -o ppid= -p "$QEMU_PID" | tr -d ' ')
-mapfile -t KATA_TREE < <(tree_pids "$SHIM_PID")
-shim_k=0; qemu_k=0; vfs_k=0; other_k=0
-for pid in "${KATA_TREE[@]}"; do
-  kb=$(pss_kb "$pid")
-  case $(comm_of "$pid") in
-    qemu-system-x86*) qemu_k=$((qemu_k + kb)) ;;
-    virtiofsd) vfs_k=$((vfs_k + kb)) ;;
-    java) shim_k=$((shim_k + kb)) ;;
-    *) other_k=$((other_k + kb)) ;;
-  esac
-done
-kata_total=$((shim_k + qemu_k + vfs_k + other_k))
+sandbox_procs "$IDLE"; QEMU_PID=$SB_QEMU
+sandbox_pss "$SB_SHIM"
+KATA_TREE=("${SB_PIDS[@]}")
+shim_k=$PSS_SHIM; qemu_k=$PSS_QEMU; vfs_k=$PSS_VFS; kata_total=$PSS_TOTAL
 SANDBOX_DIR=/run/kata-containers/$IDLE
 idle_ready=$(sed -n 's/.*agent ready.*ready \([0-9.]*\) s).*/\1/p' "$SANDBOX_DIR/console.log" | tail -1)
 idle_main=$(sed -n 's/.*agent ready.*main \([0-9.]*\) s,.*/\1/p' "$SANDBOX_DIR/console.log" | tail -1)
@@ -209,7 +116,7 @@ guest_total=$(awk '/^Mem:/ { print $2 }' <<<"$free_out")
 guest_used=$(awk '/^Mem:/ { print $3 }' <<<"$free_out")
 guest_shared=$(awk '/^Mem:/ { print $5 }' <<<"$free_out")
 guest_cache=$(awk '/^Mem:/ { print $6 }' <<<"$free_out")
-cctr task kill -s SIGKILL "$IDLE" >/dev/null; cctr task rm -f "$IDLE" >/dev/null || true; cctr c rm "$IDLE" >/dev/null
+ctr_remove "$IDLE"
 
 RIDLE=jkbench-ridle-$$
 say "[3] idle runc container: ctr run -d $IMG sleep 600"
@@ -221,7 +128,7 @@ rshim_k=$(pss_kb "$RSHIM")
 mapfile -t RUNC_TREE < <(tree_pids "$RSHIM")
 runc_total=$(pss_kb "${RUNC_TREE[@]}")
 rcont_k=$((runc_total - rshim_k))
-cctr task kill -s SIGKILL "$RIDLE" >/dev/null; cctr task rm -f "$RIDLE" >/dev/null || true; cctr c rm "$RIDLE" >/dev/null
+ctr_remove "$RIDLE"
 record pss "idle PSS: total (kata: shim+QEMU+virtiofsd; runc: shim+container)" MB "$((kata_total / 1024))" "$((runc_total / 1024))"
 record pss "idle PSS: shim (kata: JVM)" MB "$((shim_k / 1024))" "$((rshim_k / 1024))"
 record pss "idle PSS: QEMU (baseline: container process)" MB "$((qemu_k / 1024))" "$((rcont_k / 1024))"

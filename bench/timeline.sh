@@ -17,7 +17,6 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-KATA_BIN=/opt/kata/bin
 RUNS=1
 KEEP=0
 PARAMS="agent.log=debug jkata.trace"
@@ -37,62 +36,23 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-die() { echo "timeline: $*" >&2; exit 1; }
-[ "$(id -u)" = 0 ] || die "must run as root"
-for tool in containerd ctr umoci skopeo timeout; do command -v "$tool" >/dev/null || die "'$tool' not found"; done
+BENCH_NAME=timeline
+# shellcheck source=bench/lib.sh
+. "$REPO/bench/lib.sh"
+bench_need_root
+bench_need_tools containerd ctr umoci skopeo timeout
 [ -x "$KATA_BIN/containerd-shim-kata-v2" ] || die "no $KATA_BIN/containerd-shim-kata-v2 (scripts/install-opt-kata.sh)"
 
-WORK=$(mktemp -d /tmp/jkata-timeline.XXXXXX)
-SOCK=$WORK/ctd/c.sock
-CTD_PID=
+bench_work jkata-timeline
 TAIL_PID=
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  set +e
-  [ -n "$TAIL_PID" ] && kill "$TAIL_PID" 2>/dev/null
-  if [ -n "$CTD_PID" ] && kill -0 "$CTD_PID" 2>/dev/null; then
-    for id in $(timeout 30 ctr -a "$SOCK" -n "$NS" tasks ls -q 2>/dev/null); do
-      timeout 60 ctr -a "$SOCK" -n "$NS" tasks kill -s SIGKILL "$id" >/dev/null 2>&1
-      timeout 60 ctr -a "$SOCK" -n "$NS" tasks rm -f "$id" >/dev/null 2>&1
-    done
-    for id in $(timeout 30 ctr -a "$SOCK" -n "$NS" containers ls -q 2>/dev/null); do
-      timeout 30 ctr -a "$SOCK" -n "$NS" containers rm "$id" >/dev/null 2>&1
-    done
-    kill "$CTD_PID"; for _ in $(seq 150); do kill -0 "$CTD_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$CTD_PID" 2>/dev/null
-  fi
-  awk -v w="$WORK" 'index($2, w) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do umount -l "$m"; done
-  rmdir "/run/containerd/io.containerd.runtime.v2.task/$NS" 2>/dev/null
-  if [ "$KEEP" = 1 ]; then echo "timeline: work dir kept: $WORK" >&2; else rm -rf "$WORK"; fi
-  exit "$rc"
+bench_cleanup_hook() { # the console tail of a run in progress
+  if [ -n "$TAIL_PID" ]; then kill "$TAIL_PID" 2>/dev/null; fi
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_traps
 
-timeout 300 "$REPO/tests/images/build-busybox-image.sh" "$WORK/img" >"$WORK/img.log" 2>&1 \
-  || die "busybox image build failed: $(tail -5 "$WORK/img.log")"
-mkdir -p "$WORK/ctd"
-cat > "$WORK/ctd/config.toml" <<EOF
-version = 2
-root = "$WORK/ctd/root"
-state = "$WORK/ctd/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-[grpc]
-  address = "$SOCK"
-[ttrpc]
-  address = "$SOCK.ttrpc"
-[debug]
-  address = "$WORK/ctd/debug.sock"
-  level = "debug"
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$WORK/ctd/opt"
-EOF
-PATH="$KATA_BIN:$PATH" containerd --config "$WORK/ctd/config.toml" >"$WORK/ctd/containerd.log" 2>&1 </dev/null &
-CTD_PID=$!
-for _ in $(seq 300); do [ -S "$SOCK" ] && timeout 10 ctr -a "$SOCK" version >/dev/null 2>&1 && break; sleep 0.1; done
-[ -S "$SOCK" ] || die "containerd did not start: $(tail -5 "$WORK/ctd/containerd.log")"
-timeout 120 ctr -a "$SOCK" -n "$NS" images import --base-name docker.io/library/bb "$WORK/img/bb-oci.tar" >/dev/null
+busybox_image
+ctd_start --debug
+busybox_import
 
 # ms of an RFC 3339 time stamp
 to_ms() { date -d "$1" +%s%3N 2>/dev/null || echo ""; }
@@ -106,10 +66,10 @@ one_run() { # n
   for _ in $(seq 50); do [ -s "$WORK/tail.pid" ] && break; sleep 0.02; done
   TAIL_PID=$(cat "$WORK/tail.pid")
   t0=$(date +%s%3N)
-  timeout 300 ctr -a "$SOCK" -n "$NS" run --rm --runtime io.containerd.kata.v2 \
+  CCTR_TIMEOUT=300 cctr run --rm --runtime io.containerd.kata.v2 \
     --annotation "io.katacontainers.config.hypervisor.kernel_params=$PARAMS" ${CONFIG:+--runtime-config-path "$CONFIG"} \
     ${EXTRA_ANNOTATION:+--annotation "$EXTRA_ANNOTATION"} \
-    docker.io/library/bb:latest "$id" true >"$WORK/ctr-$n.out" 2>&1 || die "ctr run failed: $(cat "$WORK/ctr-$n.out")"
+    "$IMG" "$id" true >"$WORK/ctr-$n.out" 2>&1 || die "ctr run failed: $(cat "$WORK/ctr-$n.out")"
   t1=$(date +%s%3N)
   sleep 0.5
   kill "$TAIL_PID" 2>/dev/null || true
