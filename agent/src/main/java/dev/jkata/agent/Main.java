@@ -62,14 +62,16 @@ public final class Main {
         AgentChannel channel = AgentChannel.select(Path.of("/sys"), Path.of("/dev"), Duration.ofSeconds(10));
         String channelAt = uptime();
         TtrpcServer server = new TtrpcServer(Thread.ofPlatform().daemon().name("rpc-", 0).factory());
-        new AgentService(AgentEnv.guest()).register(server);
+        AgentEnv env = AgentEnv.guest();
+        new AgentService(env).register(server);
         String registeredAt = uptime();
         switch (channel) {
             case AgentChannel.Serial s -> server.serveSerial(s.device());
             case AgentChannel.Vsock v -> listenVsock(server, v.port());
         }
         System.err.println("agent ready on " + channel + " (guest uptime: main " + startedAt + " s, ready "
-                + uptime() + " s)");
+                + uptime() + " s" + (env.runtime().noPivot() ? "; the root is the initramfs: crun --no-pivot" : "")
+                + ")");
         LOG.log(System.Logger.Level.DEBUG, "start-up: options at " + optionsAt + " s, channel at " + channelAt
                 + " s, services registered at " + registeredAt + " s");
         server.awaitClosed();

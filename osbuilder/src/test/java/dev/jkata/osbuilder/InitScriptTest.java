@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -17,8 +18,11 @@ class InitScriptTest {
         String s = InitScript.render("6.1.0-56-amd64");
         assertTrue(s.startsWith("#!/bin/sh\n"));
         assertTrue(s.contains("/lib/modules/6.1.0-56-amd64"));
-        assertTrue(s.contains("exec switch_root /newroot /init stage2"));
-        // the tmpfs copy unless jkata.initramfs_root
+        assertTrue(s.contains("mount --bind / /newroot\n"));
+        assertTrue(s.contains("mount --move . /\n"));
+        assertTrue(s.contains("exec chroot . /init stage2"));
+        assertFalse(s.contains("exec switch_root"), "switch_root would empty the initramfs, which is the new root");
+        // the bound root unless jkata.initramfs_root
         assertTrue(s.contains("TMPFS_ROOT=1\n"));
         assertTrue(s.contains("*\" jkata.initramfs_root \"*) TMPFS_ROOT=0"));
         assertTrue(s.contains("if [ \"$1\" != stage2 ] && [ \"$TMPFS_ROOT\" = 1 ]; then"));

@@ -31,11 +31,14 @@ public record OciRuntime(Path binary, Path stateRoot, boolean noPivot) {
     }
 
     /**
-     * Whether "/" is the initramfs (file system type rootfs or ramfs) by the topmost "/" entry of a
-     * mountinfo file; false when it cannot be read.
+     * Whether "/" is the initramfs itself, the mount pivot_root refuses: the topmost "/" entry of a
+     * mountinfo file has file system type rootfs or ramfs and is its own parent (the namespace's first
+     * mount). The guest's /init moves a bind mount of the initramfs over it: same type, but with a
+     * parent, and pivot_root accepts it. False when the file cannot be read.
      */
     static boolean rootIsInitramfs(Path mountinfo) {
         String type = null;
+        boolean ownParent = false;
         try {
             for (String line : Files.readAllLines(mountinfo, StandardCharsets.UTF_8)) {
                 String[] f = line.split(" ");
@@ -43,12 +46,13 @@ public record OciRuntime(Path binary, Path stateRoot, boolean noPivot) {
                 if (f.length > 4 && f[4].equals("/") && dash > 0) {
                     String[] after = line.substring(dash + 3).split(" ");
                     type = after.length > 0 ? after[0] : null;
+                    ownParent = f[0].equals(f[1]);
                 }
             }
         } catch (IOException | RuntimeException e) {
             return false;
         }
-        return "rootfs".equals(type) || "ramfs".equals(type);
+        return ownParent && ("rootfs".equals(type) || "ramfs".equals(type));
     }
 
     private List<String> base(Path logFile) {

@@ -28,6 +28,13 @@ class OciRuntimeNoPivotTest {
                 22 1 0:20 / / rw shared:1 - tmpfs rootfs rw,mode=755
                 """);
         assertFalse(OciRuntime.rootIsInitramfs(switched), "the topmost / is the tmpfs after switch_root");
+        // what the guest's /init does: a bind mount of the initramfs moved over / (the first mount is
+        // outside the chroot, so it is not listed)
+        Path bound = Files.writeString(tmp.resolve("d"), """
+                23 1 0:2 / / rw - rootfs rootfs rw,size=229380k,nr_inodes=57345
+                18 23 0:17 / /proc rw,nosuid,nodev,noexec - proc proc rw
+                """);
+        assertFalse(OciRuntime.rootIsInitramfs(bound), "a bound initramfs has a parent: pivot_root works");
         Path disk = Files.writeString(tmp.resolve("c"), "25 1 254:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw\n");
         assertFalse(OciRuntime.rootIsInitramfs(disk));
         assertFalse(OciRuntime.rootIsInitramfs(tmp.resolve("missing")));

@@ -49,6 +49,13 @@ class AgentVmIT {
         vm = GuestVm.boot(dir, shared, GuestVm.Share.VIRTIO_FS, "q35", true);
         System.out.println("AgentVmIT: boot to agent SERVING " + vm.bootToReady().toMillis() + " ms");
         agent = new AgentCalls(vm.client(), Duration.ofSeconds(120));
+        // /init moved a bind mount of the initramfs over /: crun pivot_roots, no --no-pivot
+        String console = vm.console();
+        for (int i = 0; i < 100 && !console.contains("agent ready on "); i++) {
+            Thread.sleep(100); // the line is printed just after the agent starts serving
+            console = vm.console();
+        }
+        assertTrue(console.contains("agent ready on ") && !console.contains("crun --no-pivot"), console);
         try {
             agent.createSandbox("sb-it");
         } catch (RuntimeException e) {
