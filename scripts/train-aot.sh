@@ -229,6 +229,12 @@ EOF
 }
 
 ONLY=${JKATA_TRAIN_ONLY:-cli,shim,deploy}
+# FORCE (the jars or launchers changed): the old caches no longer match, and a launcher that finds one
+# prints the JVM's "Unable to map shared spaces" errors, which would run into the training runs (and into
+# the address containerd reads from the shim's `start`): remove them first
+if [ "$FORCE" = 1 ]; then
+  for n in ${ONLY//,/ }; do rm -f "$AOTDIR/$n.aot"; done
+fi
 case ",$ONLY," in *,cli,*) train_cli ;; esac
 case ",$ONLY," in *,shim,*) train_shim ;; esac
 case ",$ONLY," in *,deploy,*) train_plain kata-deploy deploy --help ;; esac

@@ -1,12 +1,14 @@
 package dev.jkata.tests.install;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -79,5 +81,17 @@ class InstallOptKataIT {
         assertEquals(0, second.code(), second.toString());
         assertTrue(second.out().contains("already up to date"), second.toString());
         assertEquals(before, snapshot(prefix), "the second run rewrites nothing");
+
+        // A stale AOT cache (here: another launcher's) makes the JVM log errors. containerd reads the shim's
+        // `start` stdout and stderr together as the socket address: nothing of the JVM's may reach them.
+        Path aot = prefix.resolve("lib/jkata/aot");
+        Files.copy(aot.resolve("cli.aot"), aot.resolve("shim.aot"), StandardCopyOption.REPLACE_EXISTING);
+        String shim = prefix.resolve("bin/containerd-shim-kata-v2").toString();
+        Tools.Result v = Tools.run(Map.of(), shim, "-v");
+        assertTrue(v.err().contains("[aot]"), "the stale cache is noticed outside start/delete: " + v);
+        Tools.Result start = Tools.run(Map.of(), shim, "-namespace", "jkata-it", "-address", "/nonexistent.sock",
+                "-id", "x", "start");
+        assertFalse((start.out() + start.err()).contains("[aot]"), "JVM log lines in start's output: " + start);
+        assertTrue(start.err().contains("containerd-shim-kata-v2: "), "start fails on its own terms: " + start);
     }
 }
