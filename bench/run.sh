@@ -322,7 +322,7 @@ read -r mmin mmed <<<"$(stats "${b_main_ms[@]}")"
 echo "  of which guest kernel + init until the agent's JVM main: min ${mmin} ms, median ${mmed} ms"
 echo "Guest initrd: $initrd_mb MiB ($INITRD)"
 echo "Guest memory after boot (free -m in the idle kata container): used ${guest_used} MiB of ${guest_total} MiB" \
-  "(shared ${guest_shared} MiB, buff/cache ${guest_cache} MiB: the guest root is a tmpfs copy of the initramfs)"
+  "(shared ${guest_shared} MiB, buff/cache ${guest_cache} MiB: the guest root is the initramfs itself, bind-mounted)"
 read -r pmin pmed <<<"$(stats "${pidfile_k[@]}")"; read -r qmin qmed <<<"$(stats "${pidfile_r[@]}")"
 echo "RSS of the --pid-file process: kata-runtime ${pmed} kB (median), runc ${qmed} kB (the container's own init)"
 echo "PSS of the kata-runtime sandbox daemon with its QEMU and virtiofsd: $(( ${daemon_pss:-0} / 1024 )) MiB"
