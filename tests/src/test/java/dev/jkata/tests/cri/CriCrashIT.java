@@ -8,7 +8,7 @@ import dev.jkata.tests.cri.api.Cri;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,14 +18,8 @@ import org.junit.jupiter.api.Test;
  * exited, and the usual Stop/RemovePodSandbox leave nothing behind.
  */
 class CriCrashIT {
+    @AutoClose
     private CriFixture fx;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (fx != null) {
-            fx.close();
-        }
-    }
 
     @Test
     void aKilledShimIsCleanedUpByContainerdAndTheCleaner() throws Exception {

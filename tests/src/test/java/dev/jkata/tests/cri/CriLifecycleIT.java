@@ -7,7 +7,7 @@ import dev.jkata.tests.cri.api.Cri;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,14 +17,8 @@ import org.junit.jupiter.api.Test;
  * with a grace period ends by its SIGTERM trap. The pod's VM is the same QEMU process throughout.
  */
 class CriLifecycleIT {
+    @AutoClose
     private CriFixture fx;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (fx != null) {
-            fx.close();
-        }
-    }
 
     @Test
     void containersComeAndGoInTheSameVm() throws Exception {

@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,14 +32,8 @@ class CriPerfIT {
     static final int SMALL_REQUESTS = 40;
     static final int BIG_REQUESTS = 4;
 
+    @AutoClose
     private CriFixture fx;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (fx != null) {
-            fx.close();
-        }
-    }
 
     record Numbers(String handler, Duration podStart, double latencyMedianMs, double latencyP90Ms,
             double mibPerSecondBest, double mibPerSecondMedian) {

@@ -20,7 +20,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,14 +30,8 @@ import org.junit.jupiter.api.Test;
  * pod leaves no VM, shim, virtiofsd, mounts, netns, taps, bridge ports or IPAM record behind.
  */
 class CriPodIT {
+    @AutoClose
     private CriFixture fx;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (fx != null) {
-            fx.close();
-        }
-    }
 
     // no `wget -T`: Debian 12's busybox-static 1.35 wget segfaults with it; ExecSync's timeout bounds wget instead
     @Test

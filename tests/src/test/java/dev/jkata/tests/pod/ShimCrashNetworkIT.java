@@ -18,8 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +34,7 @@ class ShimCrashNetworkIT {
     private static final String RUNTIME = "io.containerd.kata.v2";
     private static final Duration RUN = Duration.ofMinutes(4);
 
+    @AutoClose
     private static KataContainerd kata;
     private static Containerd containerd;
     private final List<String> ids = new ArrayList<>();
@@ -45,12 +46,6 @@ class ShimCrashNetworkIT {
         containerd = kata.containerd();
     }
 
-    @AfterAll
-    static void stopContainerd() throws Exception {
-        if (kata != null) {
-            kata.close();
-        }
-    }
 
     @AfterEach
     void nothingLeft() throws Exception {

@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +33,7 @@ class StaticSizingIT {
     private static final Duration RUN = Duration.ofMinutes(4);
     private static final long MIB = 1024 * 1024;
 
+    @AutoClose
     private static KataContainerd kata;
     private static Containerd containerd;
     private final List<String> ids = new ArrayList<>();
@@ -44,12 +45,6 @@ class StaticSizingIT {
         containerd = kata.containerd();
     }
 
-    @AfterAll
-    static void stopContainerd() throws Exception {
-        if (kata != null) {
-            kata.close();
-        }
-    }
 
     @AfterEach
     void nothingLeft() throws Exception {
