@@ -19,9 +19,6 @@ public final class Cli {
               check, kata-check     check that this host can run containers in VMs
               env, kata-env         show the effective configuration and host settings (--json)
               version               show the version (same as --version)
-              create, start, state, kill, delete, exec, run, ps, list, pause, resume,
-              update, events, spec, features
-                                    OCI runtime verbs with runc's flags (docs/oci-cli.md)
               help                  show this help
             global options:
               --config PATH, --kata-config PATH   configuration file (else KATA_CONF_FILE, else the defaults)
@@ -77,9 +74,23 @@ public final class Cli {
                 more.add(name);
             }
         }
-        return more.isEmpty() ? USAGE
-                : USAGE.replace("global options:", "  " + String.join(", ", more) + "\n"
-                        + "                        OCI runtime commands (as runc)\nglobal options:");
+        if (more.isEmpty()) {
+            return USAGE;
+        }
+        StringBuilder verbs = new StringBuilder();
+        StringBuilder line = new StringBuilder("  ");
+        for (int i = 0; i < more.size(); i++) {
+            String word = more.get(i) + (i + 1 < more.size() ? "," : "");
+            if (line.length() + word.length() + 1 > 74) {
+                verbs.append(line.toString().stripTrailing()).append('\n');
+                line = new StringBuilder("  ");
+            }
+            line.append(word).append(' ');
+        }
+        verbs.append(line.toString().stripTrailing()).append('\n');
+        return USAGE.replace("  help                  show this help\n", verbs
+                + "                        OCI runtime verbs with runc's flags (docs/oci-cli.md)\n"
+                + "  help                  show this help\n");
     }
 
     /** Runs the command line; returns the exit status. */

@@ -178,8 +178,9 @@ class CliTest {
         cli.register("create", (inv, args) -> 0).register("start", (inv, args) -> 0).register("oci-daemon", (inv, args) -> 0);
         assertEquals(0, cli.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8)));
-        assertTrue(out().contains("  create, start\n"), out());
+        assertTrue(out().contains("  create, start\n                        OCI runtime verbs"), out());
         assertFalse(out().contains("oci-daemon"), out());
+        assertEquals(1, out().split("create", -1).length - 1, "each verb is named once: " + out());
     }
 
     @Test
