@@ -3,6 +3,7 @@ package dev.jkata.cli.oci;
 import dev.jkata.cli.CliException;
 import dev.jkata.cli.Invocation;
 import dev.jkata.runtime.sandbox.SandboxConfig;
+import dev.jkata.runtime.state.HostProcesses;
 import dev.jkata.runtime.state.SandboxCleaner;
 import dev.jkata.runtime.state.StateException;
 import dev.jkata.runtime.storage.LinuxMounter;
@@ -147,7 +148,9 @@ final class Lifecycle {
     }
 
     static boolean daemonAlive(OciState s) {
-        return s.daemonPid() > 0 && ProcessHandle.of(s.daemonPid())
+        // the daemon runs detached, its parent is init: an init that reaps late (a container's or a sandbox's
+        // PID 1) leaves the exited daemon a zombie for a while, and a zombie still answers kill(pid, 0)
+        return s.daemonPid() > 0 && !HostProcesses.isZombie(s.daemonPid()) && ProcessHandle.of(s.daemonPid())
                 .map(h -> h.info().arguments().map(a -> List.of(a).contains(OciDaemon.VERB)).orElse(true))
                 .orElse(false);
     }

@@ -117,7 +117,7 @@ public final class HostProcesses {
      * gone belongs to init, and an init that reaps slowly (seen on these test machines: seconds) must not
      * hold up a cleaner that containerd gives 5 s.
      */
-    static boolean isZombie(long pid) {
+    public static boolean isZombie(long pid) {
         try {
             String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"));
             int close = stat.lastIndexOf(')');
