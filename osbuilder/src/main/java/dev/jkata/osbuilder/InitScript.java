@@ -45,10 +45,10 @@ public final class InitScript {
                         done < "$MODDIR/%2$s"
                     fi
                     trace "modules loaded"
-                    TMPFS_ROOT=1
-                    case " $(cat /proc/cmdline) " in *" jkata.initramfs_root "*) TMPFS_ROOT=0 ;; esac
+                    BOUND_ROOT=1
+                    case " $(cat /proc/cmdline) " in *" jkata.initramfs_root "*) BOUND_ROOT=0 ;; esac
                 fi
-                if [ "$1" != stage2 ] && [ "$TMPFS_ROOT" = 1 ]; then
+                if [ "$1" != stage2 ] && [ "$BOUND_ROOT" = 1 ]; then
                     # The initramfs itself, bind-mounted on /newroot and moved over /: the same files,
                     # nothing copied, but the root is now a mount with a parent, so crun's pivot_root works.
                     # (Not switch_root: it would empty the initramfs, which is the new root too.)

@@ -23,9 +23,9 @@ class InitScriptTest {
         assertTrue(s.contains("exec chroot . /init stage2"));
         assertFalse(s.contains("exec switch_root"), "switch_root would empty the initramfs, which is the new root");
         // the bound root unless jkata.initramfs_root
-        assertTrue(s.contains("TMPFS_ROOT=1\n"));
-        assertTrue(s.contains("*\" jkata.initramfs_root \"*) TMPFS_ROOT=0"));
-        assertTrue(s.contains("if [ \"$1\" != stage2 ] && [ \"$TMPFS_ROOT\" = 1 ]; then"));
+        assertTrue(s.contains("BOUND_ROOT=1\n"));
+        assertTrue(s.contains("*\" jkata.initramfs_root \"*) BOUND_ROOT=0"));
+        assertTrue(s.contains("if [ \"$1\" != stage2 ] && [ \"$BOUND_ROOT\" = 1 ]; then"));
         assertTrue(s.contains("mount -t cgroup2"));
         assertTrue(s.contains("+$c\" > /sys/fs/cgroup/cgroup.subtree_control"));
         assertTrue(s.contains("/dev/virtio-ports/$n"));

@@ -28,7 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,12 +44,8 @@ class CniBridgeIT {
     @TempDir
     Path tmp;
 
+    @AutoClose
     private final Cleanups cleanups = new Cleanups();
-
-    @AfterEach
-    void cleanUp() {
-        cleanups.close();
-    }
 
     @Test
     void bridgePluginNamespaceIsPlumbedToTheGuest() throws Exception {

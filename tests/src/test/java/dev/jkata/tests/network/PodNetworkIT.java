@@ -29,7 +29,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,12 +44,8 @@ class PodNetworkIT {
     @TempDir
     Path tmp;
 
+    @AutoClose
     private final Cleanups cleanups = new Cleanups();
-
-    @AfterEach
-    void cleanUp() {
-        cleanups.close();
-    }
 
     @Test
     void containerHasThePodAddressReachesTheHostAndServesHttpToIt() throws Exception {

@@ -35,7 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,12 +48,8 @@ class SandboxIT {
     @TempDir
     Path tmp;
 
+    @AutoClose
     private final Cleanups cleanups = new Cleanups();
-
-    @AfterEach
-    void cleanUp() {
-        cleanups.close();
-    }
 
     private SandboxConfig config(GuestAssets assets) {
         return SandboxFixture.config(assets, tmp);

@@ -19,7 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,12 +34,8 @@ class SandboxNetworkCleanupIT {
     @TempDir
     Path tmp;
 
+    @AutoClose
     private final Cleanups cleanups = new Cleanups();
-
-    @AfterEach
-    void cleanUp() {
-        cleanups.close();
-    }
 
     private Sandbox start(String id, NetworkSpec network) throws Exception {
         // the sandbox's close, registered last, runs first and finds nothing left after the cleaner below

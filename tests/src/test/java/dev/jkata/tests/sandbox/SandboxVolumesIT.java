@@ -21,7 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,12 +38,8 @@ class SandboxVolumesIT {
     @TempDir
     Path tmp;
 
+    @AutoClose
     private final Cleanups cleanups = new Cleanups();
-
-    @AfterEach
-    void cleanUp() {
-        cleanups.close();
-    }
 
     private Path tmpfs(Path dir, String size) throws Exception {
         Files.createDirectories(dir);
